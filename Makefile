@@ -13,19 +13,23 @@ build:
 run: build
 	./$(BIN) server --address 127.0.0.1:9000 './data/drive{1...4}'
 
-# test installs every client and server the tests drive, then runs them all.
+# test installs every client the tests drive, builds the server, then runs them all.
+# The end-to-end tests (tests/e2e) drive the freshly built bin/silo via SILO_BIN.
 test: test-deps build
 	$(GO) vet ./...
-	$(GO) test -count=1 -timeout 20m ./...
+	SILO_BIN=$(CURDIR)/$(BIN) $(GO) test -count=1 -timeout 20m ./...
 
+# test-deps installs aws, s3cmd, rclone, boto3 (apt) and a pinned mc (go install).
 test-deps:
 	bash scripts/install-test-deps.sh
 
 bench: build
 	$(GO) run ./cmd/silo-bench
 
+# fuzz runs every Fuzz* target for FUZZTIME (default 10s) each, one at a time.
+FUZZTIME ?= 10s
 fuzz:
-	bash scripts/fuzz.sh
+	FUZZTIME=$(FUZZTIME) bash scripts/fuzz.sh
 
 clean:
 	rm -rf bin
