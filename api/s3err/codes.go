@@ -38,6 +38,7 @@ const (
 	InvalidURI                        Code = "InvalidURI"
 	KeyTooLong                        Code = "KeyTooLongError"
 	MalformedPOSTRequest              Code = "MalformedPOSTRequest"
+	MalformedTrailer                  Code = "MalformedTrailerError"
 	MalformedXML                      Code = "MalformedXML"
 	MaxMessageLengthExceeded          Code = "MaxMessageLengthExceeded"
 	MetadataTooLarge                  Code = "MetadataTooLarge"
@@ -138,6 +139,8 @@ func Lookup(c Code) (def Definition, ok bool) {
 		return Definition{http.StatusBadRequest, "Your key is too long."}, true
 	case MalformedPOSTRequest:
 		return Definition{http.StatusBadRequest, "The body of your POST request is not well-formed multipart/form-data."}, true
+	case MalformedTrailer:
+		return Definition{http.StatusBadRequest, "The request contained trailing data that was not well-formed or did not conform to our published schema."}, true
 	case MalformedXML:
 		return Definition{http.StatusBadRequest, "The XML you provided was not well-formed or did not validate against our published schema."}, true
 	case MaxMessageLengthExceeded:
@@ -205,7 +208,7 @@ func Codes() []Code {
 		InternalError, InvalidAccessKeyID, InvalidArgument, InvalidBucketName, InvalidChunkSize,
 		InvalidDigest, InvalidObjectName, InvalidPart, InvalidPartNumber, InvalidPartOrder,
 		InvalidPolicyDocument, InvalidRange, InvalidRequest, InvalidStorageClass, InvalidToken,
-		InvalidURI, KeyTooLong, MalformedPOSTRequest, MalformedXML, MaxMessageLengthExceeded,
+		InvalidURI, KeyTooLong, MalformedPOSTRequest, MalformedTrailer, MalformedXML, MaxMessageLengthExceeded,
 		MetadataTooLarge, MethodNotAllowed, MissingContentLength, MissingRequestBody,
 		MissingSecurityHeader, NoSuchBucket, NoSuchBucketPolicy, NoSuchConfiguration,
 		NoSuchCORSConfiguration, NoSuchKey, NoSuchLifecycleConfiguration, NoSuchTagSet, NoSuchUpload,

@@ -6,6 +6,7 @@ import (
 	"io"
 	"net/http"
 
+	"github.com/silo-project/silo/api/checksum"
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
 	"github.com/silo-project/silo/storage"
@@ -109,6 +110,12 @@ func mappings() []mapping {
 		{sigv4.ErrPostPolicyConditionFailed, AccessDenied, "Invalid according to Policy: Policy Condition failed."},
 		{sigv4.ErrEntityTooSmall, EntityTooSmall, ""},
 		{sigv4.ErrEntityTooLarge, EntityTooLarge, ""},
+		// checksum
+		{checksum.ErrInvalidAlgorithm, InvalidRequest, "Value for x-amz-checksum-algorithm header is invalid."},
+		{checksum.ErrInvalidChecksum, InvalidRequest, "Value for x-amz-checksum header is invalid."},
+		{checksum.ErrMultipleChecksums, InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."},
+		{checksum.ErrMalformedTrailer, MalformedTrailer, ""},
+		{checksum.ErrBadDigest, BadDigest, "The checksum you specified did not match the calculated checksum."},
 		// iam
 		{iam.ErrAccessDenied, AccessDenied, ""},
 		{iam.ErrNoSuchAccessKey, InvalidAccessKeyID, ""},

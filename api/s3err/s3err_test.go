@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/silo-project/silo/api/checksum"
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
 	"github.com/silo-project/silo/storage"
@@ -76,7 +77,7 @@ func TestStorageSentinelsMap(t *testing.T) {
 	}
 }
 
-func TestSigV4SentinelsMap(t *testing.T) {
+func TestAuthSentinelsMap(t *testing.T) {
 	tests := []struct {
 		err  error
 		want Code
@@ -105,6 +106,11 @@ func TestSigV4SentinelsMap(t *testing.T) {
 		{sigv4.ErrEntityTooLarge, EntityTooLarge},
 		{&sigv4.RegionError{Got: "x", Want: "y"}, AuthorizationHeaderMalformed},
 		{&sigv4.RegionError{Got: "x", Want: "y", Presigned: true}, AuthorizationQueryParametersError},
+		{checksum.ErrInvalidAlgorithm, InvalidRequest},
+		{checksum.ErrInvalidChecksum, InvalidRequest},
+		{checksum.ErrMultipleChecksums, InvalidRequest},
+		{checksum.ErrMalformedTrailer, MalformedTrailer},
+		{checksum.ErrBadDigest, BadDigest},
 		{iam.ErrAccessDenied, AccessDenied},
 		{iam.ErrNoSuchAccessKey, InvalidAccessKeyID},
 		{errors.Join(sigv4.ErrInvalidAccessKeyID, iam.ErrNoSuchAccessKey), InvalidAccessKeyID},
