@@ -1,0 +1,157 @@
+package api
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/silo-project/silo/api/s3err"
+	"github.com/silo-project/silo/api/sigv4"
+	"github.com/silo-project/silo/iam"
+)
+
+// call is one S3 request on its way through a handler.
+type call struct {
+	w     http.ResponseWriter
+	r     *http.Request
+	ctx   context.Context
+	op    *operation
+	auth  *sigv4.Result
+	reqID string
+}
+
+// body returns the verified request payload.
+func (c *call) body() io.Reader {
+	if c.auth != nil && c.auth.Body != nil {
+		return c.auth.Body
+	}
+	return c.r.Body
+}
+
+// contentLength returns the decoded payload length, -1 when unknown.
+func (c *call) contentLength() int64 {
+	if c.auth != nil && c.auth.Body != nil {
+		return c.auth.ContentLength
+	}
+	return c.r.ContentLength
+}
+
+// trailers returns the payload's trailing headers (never nil as a func).
+func (c *call) trailers() func() http.Header {
+	if c.auth != nil && c.auth.Trailers != nil {
+		return c.auth.Trailers
+	}
+	return func() http.Header { return c.r.Trailer }
+}
+
+// signed reports whether the request carried valid credentials.
+func (c *call) signed() bool { return c.auth != nil && !c.auth.Anonymous }
+
+// acquire takes a concurrency slot, waiting at most queueWait.
+func (s *server) acquire(ctx context.Context) bool {
+	if s.slots == nil {
+		return true
+	}
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	default:
+	}
+	t := time.NewTimer(queueWait)
+	defer t.Stop()
+	select {
+	case s.slots <- struct{}{}:
+		return true
+	case <-t.C:
+		return false
+	case <-ctx.Done():
+		return false
+	}
+}
+
+func (s *server) release() {
+	if s.slots != nil {
+		<-s.slots
+	}
+}
+
+// serveS3 is the pipeline of every S3 request: request ID, concurrency cap,
+// routing, authentication, authorization, handler, error rendering.
+func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
+	reqID := newRequestID()
+	w := &respWriter{ResponseWriter: hw}
+	s.setCommonHeaders(w, reqID)
+	if !s.acquire(r.Context()) {
+		s.writeError(w, r, reqID, nil, s3err.New(s3err.SlowDown, ""))
+		return
+	}
+	defer s.release()
+	op, err := s.parseOperation(r)
+	if err != nil {
+		s.writeError(w, r, reqID, op, err)
+		return
+	}
+	c := &call{w: w, r: r, ctx: r.Context(), op: op, reqID: reqID}
+	res, err := s.auth.Verify(r)
+	if err != nil {
+		s.writeError(w, r, reqID, op, err)
+		return
+	}
+	c.auth = res
+	if err := s.authorize(c, op.Action, op.Bucket, op.Key); err != nil {
+		s.writeError(w, r, reqID, op, err)
+		return
+	}
+	if err := op.handler(s, c); err != nil {
+		s.writeError(w, r, reqID, op, err)
+		return
+	}
+	if w.status == 0 {
+		w.WriteHeader(http.StatusOK)
+	}
+}
+
+// authorize asks the Authorizer whether the caller may perform action on bucket/key.
+func (s *server) authorize(c *call, action, bucket, key string) error {
+	req := iam.Request{
+		AccessKey:  c.auth.AccessKey,
+		Anonymous:  c.auth.Anonymous,
+		Action:     action,
+		Bucket:     bucket,
+		Key:        key,
+		Conditions: conditions(c.r),
+	}
+	return s.authz.Authorize(c.ctx, req)
+}
+
+// conditions returns the policy condition keys known from the request.
+func conditions(r *http.Request) map[string][]string {
+	cond := map[string][]string{}
+	if host, _, err := net.SplitHostPort(r.RemoteAddr); err == nil {
+		cond["aws:SourceIp"] = []string{host}
+	}
+	secure := "false"
+	if r.TLS != nil {
+		secure = "true"
+	}
+	cond["aws:SecureTransport"] = []string{secure}
+	if ua := r.UserAgent(); ua != "" {
+		cond["aws:UserAgent"] = []string{ua}
+	}
+	q := r.URL.Query()
+	for _, k := range []string{"prefix", "delimiter", "max-keys", "versionId"} {
+		if v, ok := q[k]; ok {
+			cond["s3:"+k] = v
+		}
+	}
+	for k, v := range r.Header {
+		lk := strings.ToLower(k)
+		if strings.HasPrefix(lk, "x-amz-") && !strings.HasPrefix(lk, "x-amz-meta-") {
+			cond["s3:"+lk] = v
+		}
+	}
+	return cond
+}
