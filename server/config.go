@@ -1,0 +1,138 @@
+package server
+
+import (
+	"errors"
+	"fmt"
+	"net"
+	"time"
+)
+
+// Defaults used when the corresponding Config field is zero.
+const (
+	DefaultAddress           = ":9000"
+	DefaultRegion            = "us-east-1"
+	DefaultShutdownTimeout   = 10 * time.Second
+	DefaultReadHeaderTimeout = 10 * time.Second
+	DefaultIdleTimeout       = 60 * time.Second
+	DefaultBodyIdleTimeout   = 60 * time.Second
+	DefaultWriteIdleTimeout  = 2 * time.Minute
+	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultCertReloadPeriod  = 5 * time.Second
+)
+
+// Config is everything the server needs to start. It is plain data: cmd/silo
+// fills it from flags and environment variables; tests fill it directly.
+// Zero values mean "default" unless said otherwise.
+type Config struct {
+	// Version is printed at start-up (set by the linker in cmd/silo).
+	Version string
+
+	// Address is the HOST:PORT to listen on; "" means ":9000". Port 0 picks a
+	// free port (Server.Addr reports it).
+	Address string
+	// Drives are the local directories to store data in, in order, already
+	// expanded from ellipses. At least one is required.
+	Drives []string
+	// SetDriveCount is the number of drives per erasure set; 0 lets the
+	// engine choose.
+	SetDriveCount int
+	// StandardStorageClass and RRSStorageClass override the parity of the
+	// STANDARD and REDUCED_REDUNDANCY classes, as "EC:N"; "" keeps the
+	// engine's default.
+	StandardStorageClass string
+	RRSStorageClass      string
+
+	// RootUser and RootPassword are the root credentials. When both are
+	// empty the server uses the pair stored in the data directory, or
+	// generates and stores one on first start (see CredentialsFileName).
+	RootUser     string
+	RootPassword string
+	// AllowDefaultCredentials permits minioadmin:minioadmin (tests only).
+	AllowDefaultCredentials bool
+
+	// Region is the S3 region ("" means us-east-1).
+	Region string
+	// Domains enable virtual-host-style requests (bucket.domain).
+	Domains []string
+	// MaxRequests caps concurrent S3 requests (0: the API layer's default).
+	MaxRequests int
+
+	// CertsDir is a certificates directory in MinIO's layout (public.crt,
+	// private.key, CAs/, one sub-directory per SNI certificate). When it holds
+	// no public.crt and CertFile is empty, the server speaks plain HTTP.
+	CertsDir string
+	// CertFile and KeyFile name the default certificate explicitly.
+	CertFile string
+	KeyFile  string
+	// CertReloadPeriod is how often certificate files are checked for changes.
+	CertReloadPeriod time.Duration
+
+	// ShutdownTimeout bounds how long in-flight requests may take to finish
+	// once shutdown begins.
+	ShutdownTimeout time.Duration
+	// ReadHeaderTimeout bounds the time to read a request's headers.
+	ReadHeaderTimeout time.Duration
+	// IdleTimeout closes keep-alive connections idle this long.
+	IdleTimeout time.Duration
+	// BodyIdleTimeout is the longest a request body may go without
+	// delivering a byte; each read extends the deadline, so uploads of any
+	// size work as long as data keeps flowing.
+	BodyIdleTimeout time.Duration
+	// WriteIdleTimeout is the longest a response write may block (a client
+	// that stops reading); each write extends the deadline.
+	WriteIdleTimeout time.Duration
+	// MaxHeaderBytes caps request headers; larger ones get 431.
+	MaxHeaderBytes int
+}
+
+// withDefaults returns c with zero fields replaced by defaults.
+func (c Config) withDefaults() Config {
+	set := func(d *time.Duration, v time.Duration) {
+		if *d <= 0 {
+			*d = v
+		}
+	}
+	if c.Address == "" {
+		c.Address = DefaultAddress
+	}
+	if c.Region == "" {
+		c.Region = DefaultRegion
+	}
+	if c.Version == "" {
+		c.Version = "dev"
+	}
+	set(&c.ShutdownTimeout, DefaultShutdownTimeout)
+	set(&c.ReadHeaderTimeout, DefaultReadHeaderTimeout)
+	set(&c.IdleTimeout, DefaultIdleTimeout)
+	set(&c.BodyIdleTimeout, DefaultBodyIdleTimeout)
+	set(&c.WriteIdleTimeout, DefaultWriteIdleTimeout)
+	set(&c.CertReloadPeriod, DefaultCertReloadPeriod)
+	if c.MaxHeaderBytes <= 0 {
+		c.MaxHeaderBytes = DefaultMaxHeaderBytes
+	}
+	return c
+}
+
+// Validate reports the first problem with c that can be found without
+// touching the disk or the network.
+func (c Config) Validate() error {
+	c = c.withDefaults()
+	if len(c.Drives) == 0 {
+		return errors.New("no drives given: usage is silo server DRIVE... (for example /data{1...4})")
+	}
+	if _, port, err := net.SplitHostPort(c.Address); err != nil || port == "" {
+		return fmt.Errorf("invalid address %q: want HOST:PORT or :PORT", c.Address)
+	}
+	if c.SetDriveCount < 0 {
+		return fmt.Errorf("invalid erasure set drive count %d", c.SetDriveCount)
+	}
+	if (c.CertFile == "") != (c.KeyFile == "") {
+		return errors.New("a server certificate file needs its key file and vice versa")
+	}
+	if c.RootUser != "" || c.RootPassword != "" {
+		if err := ValidateCredentials(c.RootUser, c.RootPassword, c.AllowDefaultCredentials); err != nil {
+			return err
+		}
+	}
+	return nil
+}

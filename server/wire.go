@@ -1,0 +1,85 @@
+package server
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"github.com/silo-project/silo/api"
+	"github.com/silo-project/silo/api/sigv4"
+	"github.com/silo-project/silo/iam"
+	"github.com/silo-project/silo/storage/erasure"
+)
+
+// engine is the opened erasure-coded store.
+type engine struct {
+	*erasure.Store
+}
+
+// openEngine opens (or formats) the drives.
+func openEngine(ctx context.Context, cfg Config, log *slog.Logger) (*engine, error) {
+	std, rrs := -1, -1
+	var err error
+	if cfg.StandardStorageClass != "" {
+		if std, err = erasure.ParseStorageClass(cfg.StandardStorageClass); err != nil {
+			return nil, fmt.Errorf("invalid STANDARD storage class %q: %w", cfg.StandardStorageClass, err)
+		}
+	}
+	if cfg.RRSStorageClass != "" {
+		if rrs, err = erasure.ParseStorageClass(cfg.RRSStorageClass); err != nil {
+			return nil, fmt.Errorf("invalid REDUCED_REDUNDANCY storage class %q: %w", cfg.RRSStorageClass, err)
+		}
+	}
+	st, err := erasure.New(ctx, erasure.Config{
+		Drives:         cfg.Drives,
+		SetDriveCount:  cfg.SetDriveCount,
+		StandardParity: std,
+		RRSParity:      rrs,
+		Logger:         log.With("component", "storage"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("opening drives: %w", err)
+	}
+	return &engine{Store: st}, nil
+}
+
+// close closes the store, whatever the shape of its Close method.
+func (e *engine) close(context.Context) error {
+	switch c := any(e.Store).(type) {
+	case interface{ Close() error }:
+		return c.Close()
+	case interface{ Close() }:
+		c.Close()
+	}
+	return nil
+}
+
+// layout describes the erasure layout for the banner.
+func (e *engine) layout() erasure.Layout { return e.Store.Layout() }
+
+// healthReporter adapts the engine's health to the API's.
+type healthReporter struct{ st *erasure.Store }
+
+func (h healthReporter) Health(ctx context.Context) api.Health {
+	eh := h.st.Health(ctx)
+	return api.Health{DrivesOnline: eh.DrivesOnline, DrivesTotal: eh.DrivesTotal, WriteQuorum: eh.WriteQuorum}
+}
+
+// newHandler builds the S3 handler: SigV4/V2 authentication against the root
+// credentials, root-only authorization, the erasure store.
+func newHandler(cfg Config, e *engine, creds rootCredentials, log *slog.Logger) (http.Handler, error) {
+	root := iam.NewRootOnly(iam.Credentials{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey})
+	verifier := sigv4.NewVerifier(sigv4.Config{Region: cfg.Region, Credentials: root})
+	return api.New(api.Config{
+		Region:      cfg.Region,
+		Domains:     cfg.Domains,
+		MaxRequests: cfg.MaxRequests,
+		Logger:      log.With("component", "api"),
+	}, api.Deps{
+		Store:  e.Store,
+		Auth:   verifier,
+		Authz:  root,
+		Health: healthReporter{st: e.Store},
+	})
+}
