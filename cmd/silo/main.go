@@ -21,6 +21,7 @@ const usage = `Silo: an S3-compatible object storage server.
 
 Usage:
   silo server [--address HOST:PORT] [--certs-dir DIR] DRIVE...
+  silo healthcheck [--url URL]   probe a local server (container HEALTHCHECK)
   silo --version
   silo help
 
@@ -53,6 +54,11 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 		return 0
 	case "version", "-v", "--version", "-version":
 		fmt.Fprintf(stdout, "silo version %s\n", version)
+		return 0
+	case "healthcheck":
+		if err := healthcheck(ctx, args[1:], getenv, stdout); err != nil {
+			return fail(1, err)
+		}
 		return 0
 	case "server":
 	default:
