@@ -31,6 +31,9 @@ var (
 	// ErrExpiredPresignRequest maps to AccessDenied (403) with the message
 	// "Request has expired": a presigned URL used after its expiry.
 	ErrExpiredPresignRequest = errors.New("request has expired")
+	// ErrRequestNotReadyYet maps to AccessDenied (403) "Request is not valid
+	// yet": a presigned URL dated further in the future than the skew allows.
+	ErrRequestNotReadyYet = errors.New("request is not valid yet")
 	// ErrMissingDateHeader maps to AccessDenied (403) with the message "AWS
 	// authentication requires a valid Date or x-amz-date header".
 	ErrMissingDateHeader = errors.New("missing date header")

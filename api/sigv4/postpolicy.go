@@ -50,5 +50,5 @@ func (p *PostPolicy) CheckContentLength(n int64) error {
 // success_action_*, content-type, x-amz-meta-* and x-amz-*. The file size is
 // checked later by the caller with PostPolicy.CheckContentLength.
 func (v *Verifier) VerifyPostPolicy(ctx context.Context, form map[string]string, bucket string) (*PostPolicy, error) {
-	return nil, errNotImplemented
+	return nil, ErrMalformedPOSTRequest
 }

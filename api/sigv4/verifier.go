@@ -2,9 +2,10 @@ package sigv4
 
 import (
 	"context"
-	"errors"
+	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 )
 
@@ -93,13 +94,53 @@ type Result struct {
 	Trailers func() http.Header
 }
 
-// errNotImplemented is returned by code paths still being written.
-var errNotImplemented = errors.New("sigv4: not implemented")
-
 // Verify authenticates r: header V4, presigned V4, header V2, presigned V2,
 // or anonymous when no credentials at all are present. It does not read the
 // body. On success Result.Body must be used instead of r.Body. Errors wrap
 // the sentinels of errors.go.
+//
+// Anonymous requests still get their payload decoded: an
+// x-amz-content-sha256 digest is verified and
+// STREAMING-UNSIGNED-PAYLOAD-TRAILER bodies are de-chunked.
 func (v *Verifier) Verify(r *http.Request) (*Result, error) {
-	return nil, errNotImplemented
+	auth := strings.TrimSpace(r.Header.Get("Authorization"))
+	pairs := parseQuery(r.URL.RawQuery)
+	presignV4 := hasQuery(pairs, qAlgorithm) || hasQuery(pairs, qCredential) || hasQuery(pairs, qSignature)
+	presignV2 := hasQuery(pairs, qV2AccessKey)
+	switch {
+	case auth != "" && (presignV4 || presignV2), presignV4 && presignV2:
+		return nil, ErrAccessDeniedMixedAuth
+	case strings.HasPrefix(auth, algoV4+" "):
+		return v.verifyV4Header(r, auth)
+	case strings.HasPrefix(auth, "AWS "):
+		return v.verifyV2Header(r, auth)
+	case auth != "":
+		alg, _, _ := strings.Cut(auth, " ")
+		return nil, fmt.Errorf("%w: %q", ErrUnsupportedAlgorithm, alg)
+	case presignV4:
+		return v.verifyV4Presigned(r, pairs)
+	case presignV2:
+		return v.verifyV2Presigned(r, pairs)
+	}
+	res := &Result{Anonymous: true, Scheme: SchemeAnonymous}
+	if err := v.attachBody(r, res, unsignedMode(r), nil); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// unsignedMode is the payload mode of a request without a V4 signature: the
+// x-amz-content-sha256 digest or unsigned-trailer mode when given, else
+// UNSIGNED-PAYLOAD.
+func unsignedMode(r *http.Request) string {
+	p := r.Header.Get("X-Amz-Content-Sha256")
+	if p == streamingUnsignedTrail || (len(p) == 64 && validPayloadHash(p)) {
+		return p
+	}
+	return unsignedPayload
+}
+
+func hasQuery(pairs []queryPair, key string) bool {
+	_, n := queryValue(pairs, key)
+	return n > 0
 }
