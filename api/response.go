@@ -97,11 +97,6 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, reqID string
 	if rw, ok := w.(*respWriter); ok && rw.status != 0 {
 		return // the response has started; the client sees a truncated body
 	}
-	for k, vs := range e.Header {
-		for _, v := range vs {
-			w.Header().Add(k, v)
-		}
-	}
 	doc := s3xml.Error{Code: string(e.Code), Message: e.Message, Resource: r.URL.Path, RequestID: reqID, HostID: s.hostID}
 	if op != nil {
 		if namesBucket(e.Code) {
@@ -119,9 +114,14 @@ func (s *server) writeError(w http.ResponseWriter, r *http.Request, reqID string
 	}
 	status := e.Code.Status()
 	h := w.Header()
-	h.Del("Content-Length")
-	h.Del("ETag")
-	h.Del("Last-Modified")
+	for _, name := range []string{"Content-Length", "Content-Range", "ETag", "Last-Modified", "Content-Type", "Content-Encoding", "Content-Disposition", "Content-Language", "Cache-Control", "Expires"} {
+		h.Del(name)
+	}
+	for k, vs := range e.Header {
+		for _, v := range vs {
+			h.Add(k, v)
+		}
+	}
 	if r.Method == http.MethodHead || status == http.StatusNotModified {
 		w.WriteHeader(status)
 		return
