@@ -11,7 +11,9 @@ import (
 )
 
 // decodeBase64 decodes standard base64.
-func decodeBase64(v string) ([]byte, error) { return base64.StdEncoding.DecodeString(strings.TrimSpace(v)) }
+func decodeBase64(v string) ([]byte, error) {
+	return base64.StdEncoding.DecodeString(strings.TrimSpace(v))
+}
 
 // payload returns the verified request body wrapped in a checksum reader and
 // its decoded size (-1 when streamed without a length). It answers
