@@ -56,6 +56,9 @@ type Config struct {
 	Domains []string
 	// MaxRequests caps concurrent S3 requests (0: the API layer's default).
 	MaxRequests int
+	// MetricsAuth guards the Prometheus scrape paths: MetricsAuthJWT (the
+	// default when "") or MetricsAuthPublic.
+	MetricsAuth string
 
 	// CertsDir is a certificates directory in MinIO's layout (public.crt,
 	// private.key, CAs/, one sub-directory per SNI certificate). When it holds
@@ -107,6 +110,9 @@ func (c Config) withDefaults() Config {
 	set(&c.BodyIdleTimeout, DefaultBodyIdleTimeout)
 	set(&c.WriteIdleTimeout, DefaultWriteIdleTimeout)
 	set(&c.CertReloadPeriod, DefaultCertReloadPeriod)
+	if c.MetricsAuth == "" {
+		c.MetricsAuth = MetricsAuthJWT
+	}
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes
 	}
@@ -122,6 +128,9 @@ func (c Config) Validate() error {
 	}
 	if _, port, err := net.SplitHostPort(c.Address); err != nil || port == "" {
 		return fmt.Errorf("invalid address %q: want HOST:PORT or :PORT", c.Address)
+	}
+	if c.MetricsAuth != MetricsAuthJWT && c.MetricsAuth != MetricsAuthPublic {
+		return fmt.Errorf("invalid metrics auth type %q: want jwt or public", c.MetricsAuth)
 	}
 	if c.SetDriveCount < 0 {
 		return fmt.Errorf("invalid erasure set drive count %d", c.SetDriveCount)

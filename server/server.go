@@ -93,9 +93,26 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 		ln = tls.NewListener(ln, s.certs.TLSConfig())
 	}
 	s.ln = ln
-	s.http = newHTTPServer(cfg, handler, s.log)
+	met := newMetrics(cfg.Version, s.store.health)
+	scrape := withMetricsAuth(met.handler(), cfg.MetricsAuth, s.creds)
+	s.http = newHTTPServer(cfg, met.middleware(routes(handler, scrape)), s.log)
 	ok = true
 	return s, nil
+}
+
+// routes sends the Prometheus scrape paths to metrics and everything else
+// to the S3 handler.
+func routes(s3, metrics http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case MetricsPathMinIO, MetricsPathMinIONode, MetricsPathSilo:
+			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+				metrics.ServeHTTP(w, r)
+				return
+			}
+		}
+		s3.ServeHTTP(w, r)
+	})
 }
 
 // Addr returns the address the server listens on.

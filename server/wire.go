@@ -58,6 +58,12 @@ func (e *engine) close(context.Context) error {
 // layout describes the erasure layout for the banner.
 func (e *engine) layout() erasure.Layout { return e.Store.Layout() }
 
+// health reports drive health for the metrics gauges.
+func (e *engine) health(ctx context.Context) (online, total int, writeQuorum bool) {
+	h := e.Store.Health(ctx)
+	return h.DrivesOnline, h.DrivesTotal, h.WriteQuorum
+}
+
 // healthReporter adapts the engine's health to the API's.
 type healthReporter struct{ st *erasure.Store }
 

@@ -55,6 +55,7 @@ Environment (SILO_* wins over the MINIO_* alias; flags win over both):
   SILO_ERASURE_SET_DRIVE_COUNT / MINIO_ERASURE_SET_DRIVE_COUNT drives per erasure set
   SILO_API_REQUESTS_MAX / MINIO_API_REQUESTS_MAX               concurrent request cap
   SILO_SERVER_CERT_FILE, SILO_SERVER_KEY_FILE / MINIO_SERVER_CERT_FILE, MINIO_SERVER_KEY_FILE
+  SILO_PROMETHEUS_AUTH_TYPE / MINIO_PROMETHEUS_AUTH_TYPE       jwt (default) or public
   SILO_ALLOW_DEFAULT_CREDENTIALS=on        allow minioadmin:minioadmin (tests only)
   SILO_LOG_FORMAT=json                     JSON logs on stderr (default: text)
   SILO_LOG_LEVEL=debug|info|warn|error     log level (default info)
@@ -138,6 +139,7 @@ func parseServer(args []string, getenv getenvFunc, home string) (server.Config, 
 	if cfg.MaxRequests, err = parseInt(getenv, "SILO_API_REQUESTS_MAX", "MINIO_API_REQUESTS_MAX"); err != nil {
 		return cfg, err
 	}
+	cfg.MetricsAuth = strings.ToLower(getenv.first("SILO_PROMETHEUS_AUTH_TYPE", "MINIO_PROMETHEUS_AUTH_TYPE"))
 	return cfg, cfg.Validate()
 }
 
