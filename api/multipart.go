@@ -1,0 +1,279 @@
+package api
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/silo-project/silo/api/checksum"
+	"github.com/silo-project/silo/api/s3err"
+	"github.com/silo-project/silo/api/s3xml"
+	"github.com/silo-project/silo/storage"
+)
+
+// maxPartSize is the largest part S3 accepts (5 GiB).
+const maxPartSize = 5 << 30
+
+// Internal metadata keys the S3 layer writes on multipart uploads.
+const (
+	internalChecksumAlgorithm = "checksum-algorithm"
+	internalChecksumType      = "checksum-type"
+)
+
+// uploadChecksum reads x-amz-checksum-algorithm and x-amz-checksum-type of
+// CreateMultipartUpload.
+func uploadChecksum(h http.Header) (alg checksum.Algorithm, typ string, err error) {
+	if v := h.Get("x-amz-checksum-algorithm"); v != "" {
+		if alg, err = checksum.Parse(v); err != nil {
+			return "", "", err
+		}
+		typ = "COMPOSITE"
+		if alg == checksum.CRC64NVME {
+			typ = "FULL_OBJECT"
+		}
+	}
+	switch v := strings.ToUpper(h.Get("x-amz-checksum-type")); v {
+	case "":
+	case "COMPOSITE", "FULL_OBJECT":
+		if alg == "" {
+			return "", "", s3err.New(s3err.InvalidRequest, "The x-amz-checksum-type header can only be used with the x-amz-checksum-algorithm header.")
+		}
+		if v == "FULL_OBJECT" && (alg == checksum.SHA1 || alg == checksum.SHA256) ||
+			v == "COMPOSITE" && alg == checksum.CRC64NVME {
+			return "", "", s3err.New(s3err.InvalidRequest, "The checksum type "+v+" is not supported for "+string(alg)+".")
+		}
+		typ = v
+	default:
+		return "", "", s3err.New(s3err.InvalidRequest, "Value for x-amz-checksum-type header is invalid.")
+	}
+	return alg, typ, nil
+}
+
+// createMultipartUpload serves CreateMultipartUpload.
+func (s *server) createMultipartUpload(c *call) error {
+	opts, err := s.putOptions(c, c.r.Header)
+	if err != nil {
+		return err
+	}
+	alg, typ, err := uploadChecksum(c.r.Header)
+	if err != nil {
+		return err
+	}
+	if alg != "" {
+		if opts.Internal == nil {
+			opts.Internal = map[string]string{}
+		}
+		opts.Internal[internalChecksumAlgorithm], opts.Internal[internalChecksumType] = string(alg), typ
+		c.w.Header().Set("x-amz-checksum-algorithm", string(alg))
+		c.w.Header().Set("x-amz-checksum-type", typ)
+	}
+	id, err := s.store.NewMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, opts)
+	if err != nil {
+		return err
+	}
+	return s.writeXML(c.w, http.StatusOK, s3xml.InitiateMultipartUploadResult{Bucket: c.op.Bucket, Key: c.op.Key, UploadID: id})
+}
+
+// partNumber parses the partNumber query parameter (1..10000).
+func partNumber(c *call) (int, error) {
+	n, err := strconv.Atoi(c.r.URL.Query().Get("partNumber"))
+	if err != nil || n < 1 || n > storage.MaxPartNumber {
+		return 0, s3err.New(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive.")
+	}
+	return n, nil
+}
+
+// uploadPart serves UploadPart, streaming the body into the store.
+func (s *server) uploadPart(c *call) error {
+	n, err := partNumber(c)
+	if err != nil {
+		return err
+	}
+	md5sum, err := contentMD5(c.r.Header)
+	if err != nil {
+		return err
+	}
+	cr, size, err := s.payload(c, maxPartSize)
+	if err != nil {
+		return err
+	}
+	opts := storage.PartOptions{ContentMD5: md5sum, PreCommit: func(p *storage.PartInfo) error {
+		if sums := cr.Sums(); len(sums) > 0 {
+			p.Checksums = sums
+		}
+		return nil
+	}}
+	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId"), n, cr, size, opts)
+	if err != nil {
+		return err
+	}
+	c.w.Header().Set("ETag", quoteETag(part.ETag))
+	setChecksumHeaders(c.w.Header(), part.Checksums, "")
+	c.w.Header().Set("Content-Length", "0")
+	c.w.WriteHeader(http.StatusOK)
+	return nil
+}
+
+// completeMultipartUpload serves CompleteMultipartUpload and computes the
+// object checksum (COMPOSITE or FULL_OBJECT) from the parts' checksums.
+func (s *server) completeMultipartUpload(c *call) error {
+	uploadID := c.r.URL.Query().Get("uploadId")
+	doc, err := s3xml.DecodeCompleteMultipartUpload(c.body())
+	if err != nil {
+		return err
+	}
+	parts := make([]storage.CompletePart, 0, len(doc.Parts))
+	for i, p := range doc.Parts {
+		if p.PartNumber < 1 || p.PartNumber > storage.MaxPartNumber {
+			return s3err.New(s3err.InvalidArgument, "Part number must be an integer between 1 and 10000, inclusive.")
+		}
+		if i > 0 && p.PartNumber <= doc.Parts[i-1].PartNumber {
+			return s3err.New(s3err.InvalidPartOrder, "")
+		}
+		parts = append(parts, storage.CompletePart{Number: p.PartNumber, ETag: trimETag(p.ETag), Checksums: p.Map()})
+	}
+	up, err := s.store.ListObjectParts(c.ctx, c.op.Bucket, c.op.Key, uploadID, storage.ListPartsOptions{MaxParts: 1})
+	if err != nil {
+		return err
+	}
+	vs, err := s.versioning(c, c.op.Bucket)
+	if err != nil {
+		return err
+	}
+	ifMatch, ifNoneMatch, err := writeConditions(c.r.Header)
+	if err != nil {
+		return err
+	}
+	alg := checksum.Algorithm(up.Upload.Internal[internalChecksumAlgorithm])
+	typ := up.Upload.Internal[internalChecksumType]
+	opts := storage.CompleteOptions{Versioning: vs, IfMatch: ifMatch, IfNoneMatch: ifNoneMatch,
+		PreCommit: func(info *storage.ObjectInfo) error { return multipartChecksum(info, alg, typ) }}
+	info, err := s.store.CompleteMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, uploadID, parts, opts)
+	if err != nil {
+		return err
+	}
+	if vs != storage.VersioningUnset && info.VersionID != "" {
+		c.w.Header().Set("x-amz-version-id", info.VersionID)
+	}
+	scheme := "http"
+	if c.r.TLS != nil {
+		scheme = "https"
+	}
+	res := s3xml.CompleteMultipartUploadResult{Location: scheme + "://" + c.r.Host + "/" + c.op.Bucket + "/" + s3URLEncode(c.op.Key),
+		Bucket: c.op.Bucket, Key: c.op.Key, ETag: quoteETag(info.ETag), Checksums: s3xml.NewChecksums(info.Checksums)}
+	if len(info.Checksums) > 0 {
+		res.ChecksumType = info.ChecksumType
+	}
+	return s.writeXML(c.w, http.StatusOK, res)
+}
+
+// multipartChecksum fills info's checksum from its parts when the upload
+// asked for one and every part carries it.
+func multipartChecksum(info *storage.ObjectInfo, alg checksum.Algorithm, typ string) error {
+	if alg == "" || len(info.Parts) == 0 {
+		return nil
+	}
+	sums := make([]string, 0, len(info.Parts))
+	fulls := make([]checksum.PartSum, 0, len(info.Parts))
+	for _, p := range info.Parts {
+		v := p.Checksums[string(alg)]
+		if v == "" {
+			return s3err.New(s3err.InvalidRequest, fmt.Sprintf("The upload was created using a %s checksum, but part %d has none.", alg, p.Number))
+		}
+		sums = append(sums, v)
+		fulls = append(fulls, checksum.PartSum{Sum: v, Size: p.Size})
+	}
+	var sum string
+	var err error
+	if typ == "FULL_OBJECT" {
+		sum, err = checksum.CombineFullObject(alg, fulls)
+	} else {
+		sum, err = checksum.Composite(alg, sums)
+	}
+	if err != nil {
+		return err
+	}
+	info.Checksums, info.ChecksumType = map[string]string{string(alg): sum}, typ
+	return nil
+}
+
+// abortMultipartUpload serves AbortMultipartUpload (204).
+func (s *server) abortMultipartUpload(c *call) error {
+	if err := s.store.AbortMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId")); err != nil {
+		return err
+	}
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// listParts serves ListParts.
+func (s *server) listParts(c *call) error {
+	q := c.r.URL.Query()
+	maxParts, err := parseMaxKeys(q, "max-parts", 1000)
+	if err != nil {
+		return err
+	}
+	marker := 0
+	if v := q.Get("part-number-marker"); v != "" {
+		if marker, err = strconv.Atoi(v); err != nil || marker < 0 {
+			return s3err.New(s3err.InvalidArgument, "Argument part-number-marker must be an integer.")
+		}
+	}
+	uploadID := q.Get("uploadId")
+	res, err := s.store.ListObjectParts(c.ctx, c.op.Bucket, c.op.Key, uploadID, storage.ListPartsOptions{PartNumberMarker: marker, MaxParts: max(maxParts, 1)})
+	if err != nil {
+		return err
+	}
+	sc := res.Upload.StorageClass
+	if sc == "" {
+		sc = storage.StorageClassStandard
+	}
+	out := s3xml.ListPartsResult{Bucket: c.op.Bucket, Key: c.op.Key, UploadID: uploadID, Initiator: owner(), Owner: owner(),
+		StorageClass: sc, PartNumberMarker: marker, NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: maxParts,
+		IsTruncated: res.IsTruncated, Parts: []s3xml.Part{},
+		ChecksumAlgorithm: res.Upload.Internal[internalChecksumAlgorithm], ChecksumType: res.Upload.Internal[internalChecksumType]}
+	if maxParts > 0 {
+		for _, p := range res.Parts {
+			out.Parts = append(out.Parts, s3xml.Part{PartNumber: p.Number, LastModified: s3xml.Time(p.ModTime), ETag: quoteETag(p.ETag), Size: p.Size, Checksums: s3xml.NewChecksums(p.Checksums)})
+		}
+		if len(out.Parts) > 0 && out.NextPartNumberMarker == 0 {
+			out.NextPartNumberMarker = out.Parts[len(out.Parts)-1].PartNumber
+		}
+	}
+	return s.writeXML(c.w, http.StatusOK, out)
+}
+
+// listMultipartUploads serves ListMultipartUploads.
+func (s *server) listMultipartUploads(c *call) error {
+	q := c.r.URL.Query()
+	p, err := parseListParams(q, "max-uploads")
+	if err != nil {
+		return err
+	}
+	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
+	out := s3xml.ListMultipartUploadsResult{Bucket: c.op.Bucket, KeyMarker: p.enc(keyMarker), UploadIDMarker: idMarker,
+		Prefix: p.enc(p.prefix), Delimiter: p.enc(p.delimiter), MaxUploads: p.maxKeys, EncodingType: p.encodingType(), Uploads: []s3xml.Upload{}}
+	if p.maxKeys == 0 {
+		if _, err := s.store.GetBucketInfo(c.ctx, c.op.Bucket); err != nil {
+			return err
+		}
+		return s.writeXML(c.w, http.StatusOK, out)
+	}
+	res, err := s.store.ListMultipartUploads(c.ctx, c.op.Bucket, storage.ListUploadsOptions{Prefix: p.prefix, Delimiter: p.delimiter,
+		KeyMarker: keyMarker, UploadIDMarker: idMarker, MaxUploads: p.maxKeys})
+	if err != nil {
+		return err
+	}
+	for _, u := range res.Uploads {
+		sc := u.StorageClass
+		if sc == "" {
+			sc = storage.StorageClassStandard
+		}
+		out.Uploads = append(out.Uploads, s3xml.Upload{Key: p.enc(u.Key), UploadID: u.UploadID, Initiator: owner(), Owner: owner(), StorageClass: sc, Initiated: s3xml.Time(u.Initiated)})
+	}
+	out.CommonPrefixes = p.prefixes(res.CommonPrefixes)
+	out.IsTruncated = res.IsTruncated
+	out.NextKeyMarker, out.NextUploadIDMarker = p.enc(res.NextKeyMarker), res.NextUploadIDMarker
+	return s.writeXML(c.w, http.StatusOK, out)
+}
