@@ -96,7 +96,12 @@ var apiLine = regexp.MustCompile(`API:\s+(https?://\S+)`)
 // /minio/health/live answers 200.
 func startSilo(t *testing.T, env []string, drives ...string) *proc {
 	t.Helper()
-	args := append([]string{"server", "--address", "127.0.0.1:0"}, drives...)
+	return startSiloWith(t, env, http.DefaultClient, append([]string{"server", "--address", "127.0.0.1:0"}, drives...))
+}
+
+// startSiloWith starts the binary with args and polls health with client.
+func startSiloWith(t *testing.T, env []string, client *http.Client, args []string) *proc {
+	t.Helper()
 	p := &proc{cmd: exec.Command(siloBinary(t), args...), stdout: &syncBuffer{}, stderr: &syncBuffer{}, done: make(chan struct{})}
 	p.cmd.Env = env
 	p.cmd.Stdout, p.cmd.Stderr = p.stdout, p.stderr
@@ -121,7 +126,7 @@ func startSilo(t *testing.T, env []string, drives ...string) *proc {
 		}
 		if m := apiLine.FindStringSubmatch(p.stdout.String()); m != nil {
 			p.endpoint = m[1]
-			if resp, err := http.Get(p.endpoint + "/minio/health/live"); err == nil {
+			if resp, err := client.Get(p.endpoint + "/minio/health/live"); err == nil {
 				resp.Body.Close()
 				if resp.StatusCode == http.StatusOK {
 					return p
@@ -302,6 +307,9 @@ func TestBinaryStartupAndGeneratedCredentials(t *testing.T) {
 	}
 	if strings.Contains(p.stderr.String(), secret) {
 		t.Fatal("secret key appears in the logs")
+	}
+	if out, err := exec.Command(siloBinary(t), "healthcheck", "--url", p.endpoint+"/minio/health/live").CombinedOutput(); err != nil {
+		t.Fatalf("silo healthcheck: %v: %s", err, out)
 	}
 	if code := p.stop(t); code != 0 {
 		t.Fatalf("exit code %d after SIGTERM; stderr:\n%s", code, p.stderr)
