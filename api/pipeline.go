@@ -95,6 +95,12 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{w: w, r: r, ctx: r.Context(), op: op, reqID: reqID}
+	if op.selfAuth {
+		// Browser POST: the signed policy in the form is the credential.
+		c.auth = &sigv4.Result{Anonymous: true, Body: r.Body, ContentLength: r.ContentLength, Scheme: sigv4.SchemeAnonymous}
+		s.runHandler(c)
+		return
+	}
 	res, err := s.auth.Verify(r)
 	if err != nil {
 		s.writeError(w, r, reqID, op, err)
@@ -105,26 +111,30 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, reqID, op, err)
 		return
 	}
-	if err := op.handler(s, c); err != nil {
-		s.writeError(w, r, reqID, op, err)
+	s.runHandler(c)
+}
+
+// runHandler runs the operation's handler and writes its error, if any.
+func (s *server) runHandler(c *call) {
+	if err := c.op.handler(s, c); err != nil {
+		s.writeError(c.w, c.r, c.reqID, c.op, err)
 		return
 	}
-	if w.status == 0 {
-		w.WriteHeader(http.StatusOK)
+	if rw, ok := c.w.(*respWriter); ok && rw.status == 0 {
+		rw.WriteHeader(http.StatusOK)
 	}
 }
 
 // authorize asks the Authorizer whether the caller may perform action on bucket/key.
 func (s *server) authorize(c *call, action, bucket, key string) error {
-	req := iam.Request{
-		AccessKey:  c.auth.AccessKey,
-		Anonymous:  c.auth.Anonymous,
-		Action:     action,
-		Bucket:     bucket,
-		Key:        key,
-		Conditions: conditions(c.r),
-	}
+	req := iamRequest(c, c.auth.AccessKey, action, bucket, key)
+	req.Anonymous = c.auth.Anonymous
 	return s.authz.Authorize(c.ctx, req)
+}
+
+// iamRequest builds the authorization question for accessKey.
+func iamRequest(c *call, accessKey, action, bucket, key string) iam.Request {
+	return iam.Request{AccessKey: accessKey, Action: action, Bucket: bucket, Key: key, Conditions: conditions(c.r)}
 }
 
 // conditions returns the policy condition keys known from the request.

@@ -34,16 +34,19 @@ type route struct {
 	name    string
 	action  string
 	handler handlerFunc
+	// selfAuth marks operations that authenticate inside the handler (POST policy).
+	selfAuth bool
 }
 
 // operation is a request parsed once: which S3 API it is, the IAM action it
 // needs and the bucket and key it names.
 type operation struct {
-	Name    string
-	Action  string
-	Bucket  string
-	Key     string
-	handler handlerFunc
+	Name     string
+	Action   string
+	Bucket   string
+	Key      string
+	handler  handlerFunc
+	selfAuth bool
 }
 
 // hasCopySource matches requests with x-amz-copy-source.
@@ -83,7 +86,7 @@ func genericRoutes() []route {
 		{method: http.MethodHead, target: targetBucket, name: "HeadBucket", action: "s3:ListBucket", handler: (*server).headBucket},
 		{method: http.MethodPut, target: targetBucket, name: "CreateBucket", action: "s3:CreateBucket", handler: (*server).createBucket},
 		{method: http.MethodDelete, target: targetBucket, name: "DeleteBucket", action: "s3:DeleteBucket", handler: (*server).deleteBucket},
-		{method: http.MethodPost, target: targetBucket, match: isForm, name: "PostObject", action: "s3:PutObject", handler: (*server).postObject},
+		{method: http.MethodPost, target: targetBucket, match: isForm, name: "PostObject", action: "s3:PutObject", handler: (*server).postObject, selfAuth: true},
 
 		{method: http.MethodPut, target: targetObject, match: hasCopySource, name: "CopyObject", action: "s3:PutObject", handler: (*server).copyObject},
 		{method: http.MethodPut, target: targetObject, name: "PutObject", action: "s3:PutObject", handler: (*server).putObject},
@@ -232,7 +235,7 @@ func (s *server) parseOperation(r *http.Request) (*operation, error) {
 	op := &operation{Bucket: bucket, Key: key}
 	for _, rt := range routes() {
 		if rt.matches(r, t) {
-			op.Name, op.Action, op.handler = rt.name, rt.action, rt.handler
+			op.Name, op.Action, op.handler, op.selfAuth = rt.name, rt.action, rt.handler, rt.selfAuth
 			if rt.handler == nil || op.Name == "" {
 				break
 			}

@@ -327,3 +327,13 @@ func (e VersionEntry) MarshalXML(enc *xml.Encoder, start xml.StartElement) error
 	}
 	return enc.EncodeElement(plain(e), start)
 }
+
+// PostResponse is the body of a browser POST upload answered with
+// success_action_status 201.
+type PostResponse struct {
+	XMLName  xml.Name `xml:"PostResponse"`
+	Location string   `xml:"Location"`
+	Bucket   string   `xml:"Bucket"`
+	Key      string   `xml:"Key"`
+	ETag     string   `xml:"ETag"`
+}
