@@ -1,0 +1,151 @@
+package drive
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"time"
+
+	bolt "go.etcd.io/bbolt"
+
+	"github.com/silo-project/silo/storage"
+)
+
+const (
+	dbFile  = "meta.db"
+	dataDir = "data"
+	tmpDir  = "tmp"
+)
+
+// Options tunes Open.
+type Options struct {
+	// BatchDelay is the longest a metadata commit waits to share its fsync
+	// with concurrent commits (bbolt group commit). 0 means 2ms.
+	BatchDelay time.Duration
+	Logger     *slog.Logger
+}
+
+// Drive is one opened local drive. Its methods are safe for concurrent use.
+type Drive struct {
+	root string
+	sys  string
+	db   *bolt.DB
+	log  *slog.Logger
+}
+
+// Open opens the drive at root: it creates the system, data and tmp
+// directories when missing, empties tmp (in-flight writes of a previous run)
+// and opens the metadata database. It does not look at the format record.
+func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	log := opts.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	sys := filepath.Join(root, SysDir)
+	if err := os.RemoveAll(filepath.Join(sys, tmpDir)); err != nil {
+		return nil, fmt.Errorf("open drive %s: empty tmp: %w: %w", root, storage.ErrDriveFaulty, err)
+	}
+	for _, dir := range []string{sys, filepath.Join(sys, dataDir), filepath.Join(sys, tmpDir)} {
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("open drive %s: %w: %w", root, storage.ErrDriveFaulty, err)
+		}
+	}
+	db, err := bolt.Open(filepath.Join(sys, dbFile), 0o600, &bolt.Options{
+		Timeout:      2 * time.Second,
+		FreelistType: bolt.FreelistMapType,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("open drive %s: metadata: %w: %w", root, storage.ErrDriveFaulty, err)
+	}
+	db.MaxBatchDelay = opts.BatchDelay
+	if db.MaxBatchDelay <= 0 {
+		db.MaxBatchDelay = 2 * time.Millisecond
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		for _, name := range [][]byte{bktBuckets, bktConfig, bktDataDirs} {
+			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open drive %s: init metadata: %w: %w", root, storage.ErrDriveFaulty, err)
+	}
+	return &Drive{root: root, sys: sys, db: db, log: log}, nil
+}
+
+// Root returns the drive's root directory.
+func (d *Drive) Root() string { return d.root }
+
+// Close closes the metadata database.
+func (d *Drive) Close() error {
+	if err := d.db.Close(); err != nil {
+		return fmt.Errorf("close drive %s: %w", d.root, err)
+	}
+	return nil
+}
+
+// Online returns nil when the drive still looks usable (its format record
+// is present), or an error wrapping storage.ErrDriveFaulty. A drive whose
+// directory was removed or replaced while running goes offline this way.
+func (d *Drive) Online() error {
+	if _, err := os.Stat(filepath.Join(d.sys, formatFile)); err != nil {
+		return fmt.Errorf("drive %s: %w: %w", d.root, storage.ErrDriveFaulty, err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only metadata transaction.
+func (d *Drive) View(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := d.Online(); err != nil {
+		return err
+	}
+	return d.db.View(func(btx *bolt.Tx) error {
+		return fn(&Tx{tx: btx, d: d})
+	})
+}
+
+// Update runs fn in a read-write metadata transaction committed through
+// bbolt's group commit (DB.Batch): fn may run more than once and must only
+// depend on what it reads through the Tx. Data dirs that fn's changes left
+// unreferenced are removed after the commit is durable.
+func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := d.Online(); err != nil {
+		return err
+	}
+	var remove []string
+	err := d.db.Batch(func(btx *bolt.Tx) error {
+		t := &Tx{tx: btx, d: d}
+		if err := fn(t); err != nil {
+			return err
+		}
+		remove = t.remove
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	for _, dd := range remove {
+		if err := d.RemoveDataDir(dd); err != nil {
+			d.log.Warn("remove data dir after commit", "drive", d.root, "dir", dd, "err", err)
+		}
+	}
+	return nil
+}
+
+// isNotExist reports whether err means a missing file.
+func isNotExist(err error) bool { return errors.Is(err, os.ErrNotExist) }

@@ -1,0 +1,104 @@
+package drive
+
+import (
+	"bytes"
+	"strings"
+
+	"github.com/silo-project/silo/storage"
+)
+
+// ScanOptions selects a range of object records or uploads.
+type ScanOptions struct {
+	Prefix string
+	// Start is the first key considered (inclusive); keys below Prefix are skipped anyway.
+	Start     string
+	Delimiter string
+	// Limit is the most entries returned (keys and common prefixes together).
+	Limit int
+	// Uploads scans multipart uploads (keys "objectKey NUL uploadID") instead
+	// of object records; the delimiter then applies to the object key part.
+	Uploads bool
+	// Include, when set, filters entries (for example, skip keys whose
+	// latest version is a delete marker). A common prefix is emitted only if
+	// one key under it is included.
+	Include func(key, value []byte) bool
+}
+
+// Entry is one scanned key (with a copy of its value) or a common prefix.
+type Entry struct {
+	Key    string
+	Prefix bool
+	Value  []byte
+}
+
+// PrefixEnd returns the smallest string greater than every string that
+// starts with p, or "" when there is none.
+func PrefixEnd(p string) string {
+	b := []byte(p)
+	for len(b) > 0 {
+		if b[len(b)-1] < 0xFF {
+			b[len(b)-1]++
+			return string(b)
+		}
+		b = b[:len(b)-1]
+	}
+	return ""
+}
+
+// Scan returns up to opts.Limit entries in key order starting at
+// max(Prefix, Start), and whether more may follow. With a delimiter, every
+// group of keys sharing a common prefix costs one cursor seek, not a walk.
+func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, err error) {
+	name := objBucket(bucket)
+	if opts.Uploads {
+		name = uploadBucket(bucket)
+	}
+	b := t.tx.Bucket(name)
+	if b == nil {
+		return nil, false, storage.ErrBucketNotFound
+	}
+	start := opts.Start
+	if start < opts.Prefix {
+		start = opts.Prefix
+	}
+	pfx := []byte(opts.Prefix)
+	c := b.Cursor()
+	k, v := c.Seek([]byte(start))
+	for k != nil && bytes.HasPrefix(k, pfx) {
+		if opts.Limit > 0 && len(entries) >= opts.Limit {
+			return entries, true, nil
+		}
+		objKey := k
+		if opts.Uploads {
+			if i := bytes.IndexByte(k, 0); i >= 0 {
+				objKey = k[:i]
+			}
+		}
+		if opts.Delimiter != "" {
+			if i := strings.Index(string(objKey[len(pfx):]), opts.Delimiter); i >= 0 {
+				cp := string(objKey[:len(pfx)+i+len(opts.Delimiter)])
+				found := false
+				for ; k != nil && bytes.HasPrefix(k, []byte(cp)); k, v = c.Next() {
+					if opts.Include == nil || opts.Include(k, v) {
+						found = true
+						break
+					}
+				}
+				if found {
+					entries = append(entries, Entry{Key: cp, Prefix: true})
+				}
+				end := PrefixEnd(cp)
+				if end == "" {
+					return entries, false, nil
+				}
+				k, v = c.Seek([]byte(end))
+				continue
+			}
+		}
+		if opts.Include == nil || opts.Include(k, v) {
+			entries = append(entries, Entry{Key: string(k), Value: bytes.Clone(v)})
+		}
+		k, v = c.Next()
+	}
+	return entries, false, nil
+}
