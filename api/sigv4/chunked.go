@@ -18,7 +18,7 @@ import (
 const (
 	maxChunkLine     = 4096      // bytes in one size line or trailer line
 	maxTrailerBytes  = 16 << 10  // all trailer lines together
-	maxTrailerFields = 64        // trailer lines
+	maxTrailerLines  = 64        // trailer lines, empty ones included
 	maxChunkSize     = 1<<40 - 1 // no client sends chunks this large
 	trailerSigHeader = "x-amz-trailer-signature"
 )
@@ -271,24 +271,30 @@ func (cr *chunkedReader) verifyChunk() error {
 	return nil
 }
 
-// readTrailer reads the lines after the final chunk up to the empty line
-// (or the end of the body) and, for signed trailers, checks their signature.
+// readTrailer reads the lines after the final chunk to the end of the body
+// (which HTTP framing delimits), skipping empty lines, and, for signed
+// trailers, checks their signature.
 func (cr *chunkedReader) readTrailer() error {
 	var canonical strings.Builder
 	var sig string
-	total, fields := 0, 0
+	total, lines := 0, 0
 	for {
 		line, err := cr.readLine()
-		if err == io.EOF || (err == nil && line == "") {
+		if err == io.EOF {
 			break
 		}
 		if err != nil {
 			return err
 		}
 		total += len(line)
-		fields++
-		if total > maxTrailerBytes || fields > maxTrailerFields {
+		lines++
+		if total > maxTrailerBytes || lines > maxTrailerLines {
 			return fmt.Errorf("%w: trailer too large", ErrMalformedChunk)
+		}
+		if line == "" {
+			// Empty lines end the trailer section; some clients (minio-go)
+			// also put one between the trailers and their signature.
+			continue
 		}
 		if !cr.trailer {
 			return fmt.Errorf("%w: data after the final chunk", ErrMalformedChunk)

@@ -283,8 +283,11 @@ func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
 		return nil, err
 	}
 	payload := r.Header.Get("X-Amz-Content-Sha256")
+	// Without x-amz-content-sha256 the signer hashed either an empty body
+	// or, like minio-go, the literal UNSIGNED-PAYLOAD; both are tried.
+	candidates := []string{payload}
 	if payload == "" {
-		payload = emptySHA256
+		candidates = []string{emptySHA256, unsignedPayload}
 	} else if !validPayloadHash(payload) {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidContentSHA256, payload)
 	}
@@ -293,9 +296,16 @@ func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
 		return nil, err
 	}
 	key := signingKey(secret, a.cred.date, a.cred.region, a.cred.service)
-	canonical := canonicalRequest(r, canonicalQuery(parseQuery(r.URL.RawQuery), ""), a.signedHeaders, payload)
-	want := hex.EncodeToString(hmacSHA256(key, stringToSign(amzDate, a.cred.scope(), canonical)))
-	if !signatureMatches(a.signature, want) {
+	query := canonicalQuery(parseQuery(r.URL.RawQuery), "")
+	matched := false
+	for _, c := range candidates {
+		canonical := canonicalRequest(r, query, a.signedHeaders, c)
+		want := hex.EncodeToString(hmacSHA256(key, stringToSign(amzDate, a.cred.scope(), canonical)))
+		if signatureMatches(a.signature, want) {
+			matched, payload = true, c
+		}
+	}
+	if !matched {
 		return nil, fmt.Errorf("%w: header signature", ErrSignatureDoesNotMatch)
 	}
 	// Skew is checked after the signature so that a forged request learns
