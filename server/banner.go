@@ -31,7 +31,7 @@ func (s *Server) printBanner() {
 	case c.path == "":
 		fmt.Fprintf(&b, "Root user:   %s (from the environment; password not shown)\n", c.AccessKey)
 	case c.generated:
-		fmt.Fprintf(&b, "\nRoot credentials were generated and stored in %s (mode 0600).\n", c.path)
+		fmt.Fprintf(&b, "\nRoot credentials were generated and stored in %s (mode 0600; a copy on every drive).\n", c.path)
 		fmt.Fprintf(&b, "They are printed this once only:\n")
 		fmt.Fprintf(&b, "   RootUser:     %s\n   RootPassword: %s\n\n", c.AccessKey, c.SecretKey)
 		fmt.Fprintf(&b, "   mc alias set silo %s %s %s\n", url, c.AccessKey, c.SecretKey)

@@ -1,6 +1,7 @@
 package server
 
 import (
+	"cmp"
 	"crypto/rand"
 	"encoding/json"
 	"errors"
@@ -11,8 +12,8 @@ import (
 	"strings"
 )
 
-// Where generated root credentials live: in the first drive that has the
-// file, or in the first drive when none has it yet.
+// Where generated root credentials live: a copy in every drive, so that
+// losing a drive does not lose them; the first readable copy wins.
 const (
 	// SysDir is the per-drive directory Silo keeps its own files in.
 	SysDir = ".silo.sys"
@@ -92,7 +93,11 @@ func resolveCredentials(cfg Config) (rootCredentials, error) {
 		}
 		return c, nil
 	}
-	return generateCredentials(filepath.Join(cfg.Drives[0], SysDir, CredentialsFileName))
+	paths := make([]string, len(cfg.Drives))
+	for i, d := range cfg.Drives {
+		paths[i] = filepath.Join(d, SysDir, CredentialsFileName)
+	}
+	return generateCredentials(paths)
 }
 
 func readCredentials(path string) (rootCredentials, error) {
@@ -112,20 +117,30 @@ func readCredentials(path string) (rootCredentials, error) {
 }
 
 // generateCredentials creates a random pair and stores it atomically with
-// mode 0600 at path.
-func generateCredentials(path string) (rootCredentials, error) {
+// mode 0600 at every path that can be written (at least one must be). The
+// first successful path is reported.
+func generateCredentials(paths []string) (rootCredentials, error) {
 	c := rootCredentials{
 		AccessKey: randomString(20, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
 		SecretKey: randomString(40, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"),
-		path:      path,
 		generated: true,
 	}
 	data, err := json.MarshalIndent(c, "", "  ")
 	if err != nil {
 		return rootCredentials{}, fmt.Errorf("encoding root credentials: %w", err)
 	}
-	if err := writeFileAtomic(path, append(data, '\n'), 0o600); err != nil {
-		return rootCredentials{}, fmt.Errorf("storing generated root credentials: %w", err)
+	var firstErr error
+	for _, p := range paths {
+		if err := writeFileAtomic(p, append(data, '\n'), 0o600); err != nil {
+			firstErr = cmp.Or(firstErr, err)
+			continue
+		}
+		if c.path == "" {
+			c.path = p
+		}
+	}
+	if c.path == "" {
+		return rootCredentials{}, fmt.Errorf("storing generated root credentials: %w", firstErr)
 	}
 	return c, nil
 }

@@ -58,23 +58,28 @@ func TestGeneratedCredentialsStable(t *testing.T) {
 	if first.path != want {
 		t.Fatalf("stored at %s, want %s", first.path, want)
 	}
-	st, err := os.Stat(want)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st.Mode().Perm() != 0o600 {
-		t.Fatalf("credentials file mode %v, want 0600", st.Mode().Perm())
+	for _, d := range drives {
+		st, err := os.Stat(filepath.Join(d, SysDir, CredentialsFileName))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm() != 0o600 {
+			t.Fatalf("credentials file mode %v, want 0600", st.Mode().Perm())
+		}
 	}
 	if err := ValidateCredentials(first.AccessKey, first.SecretKey, false); err != nil {
 		t.Fatalf("generated pair invalid: %v", err)
 	}
 
+	// Losing the first drive keeps the pair (the copy on the second is used).
+	lost := filepath.Join(root, "d3-replacement")
 	tests := []struct {
 		name   string
 		drives []string
 	}{
 		{name: "same order", drives: drives},
 		{name: "drives reordered", drives: []string{drives[1], drives[0]}},
+		{name: "first drive replaced", drives: []string{lost, drives[1]}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -95,7 +100,7 @@ func TestGeneratedCredentialsStable(t *testing.T) {
 	}
 
 	// A corrupt file is an error, not a silent regeneration.
-	if err := os.WriteFile(want, []byte("{"), 0o600); err != nil {
+	if err := os.WriteFile(first.path, []byte("{"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := resolveCredentials(cfg); err == nil {

@@ -61,7 +61,7 @@ Environment (SILO_* wins over the MINIO_* alias; flags win over both):
   SILO_LOG_LEVEL=debug|info|warn|error     log level (default info)
 
 Without root credentials, Silo generates a pair on first start, stores it
-(mode 0600) in DRIVE/.silo.sys/root-credentials.json of the first drive and
+(mode 0600) in DRIVE/.silo.sys/root-credentials.json on every drive and
 prints it once.
 `
 

@@ -81,6 +81,12 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go func() {
+		// After the first signal, restore the default action: a second
+		// Ctrl-C ends the process at once instead of waiting for the drain.
+		<-ctx.Done()
+		stop()
+	}()
 	reload := make(chan struct{}, 1)
 	hup := make(chan os.Signal, 1)
 	signal.Notify(hup, syscall.SIGHUP)
