@@ -86,20 +86,23 @@ func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) 
 
 // putObject serves PutObject, streaming the body into the store.
 func (s *server) putObject(c *call) error {
-	opts, err := s.putOptions(c, c.r.Header)
+	md5sum, err := contentMD5(c.r.Header)
 	if err != nil {
 		return err
 	}
-	if opts.ContentMD5, err = contentMD5(c.r.Header); err != nil {
-		return err
-	}
-	if opts.IfMatch, opts.IfNoneMatch, err = writeConditions(c.r.Header); err != nil {
+	ifMatch, ifNoneMatch, err := writeConditions(c.r.Header)
+	if err != nil {
 		return err
 	}
 	cr, size, err := s.payload(c, storage.MaxObjectSize)
 	if err != nil {
 		return err
 	}
+	opts, err := s.putOptions(c, c.r.Header)
+	if err != nil {
+		return err
+	}
+	opts.ContentMD5, opts.IfMatch, opts.IfNoneMatch = md5sum, ifMatch, ifNoneMatch
 	opts.PreCommit = func(info *storage.ObjectInfo) error {
 		if sums := cr.Sums(); len(sums) > 0 {
 			info.Checksums, info.ChecksumType = sums, "FULL_OBJECT"

@@ -2,6 +2,7 @@ package api
 
 import (
 	"context"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -116,6 +117,11 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 
 // runHandler runs the operation's handler and writes its error, if any.
 func (s *server) runHandler(c *call) {
+	defer func() {
+		if v := recover(); v != nil {
+			s.writeError(c.w, c.r, c.reqID, c.op, fmt.Errorf("handler panic: %v", v))
+		}
+	}()
 	if err := c.op.handler(s, c); err != nil {
 		s.writeError(c.w, c.r, c.reqID, c.op, err)
 		return
