@@ -118,17 +118,18 @@ func (d *Drive) View(ctx context.Context, fn func(*Tx) error) error {
 
 // Update runs fn in a read-write metadata transaction committed through
 // bbolt's group commit (DB.Batch): fn may run more than once and must only
-// depend on what it reads through the Tx. Data dirs that fn's changes left
-// unreferenced are removed after the commit is durable.
-func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) error {
+// depend on what it reads through the Tx. It returns the data dirs that fn's
+// changes left unreferenced; the caller removes them with Release once the
+// change is final (it may still undo it when a quorum was missed).
+func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) (freed []string, err error) {
 	if err := ctx.Err(); err != nil {
-		return err
+		return nil, err
 	}
 	if err := d.Online(); err != nil {
-		return err
+		return nil, err
 	}
 	var remove []string
-	err := d.db.Batch(func(btx *bolt.Tx) error {
+	err = d.db.Batch(func(btx *bolt.Tx) error {
 		t := &Tx{tx: btx, d: d}
 		if err := fn(t); err != nil {
 			return err
@@ -137,14 +138,18 @@ func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) error {
 		return nil
 	})
 	if err != nil {
-		return err
+		return nil, err
 	}
-	for _, dd := range remove {
+	return remove, nil
+}
+
+// Release removes data dirs returned by Update, logging failures.
+func (d *Drive) Release(dirs []string) {
+	for _, dd := range dirs {
 		if err := d.RemoveDataDir(dd); err != nil {
 			d.log.Warn("remove data dir after commit", "drive", d.root, "dir", dd, "err", err)
 		}
 	}
-	return nil
 }
 
 // isNotExist reports whether err means a missing file.

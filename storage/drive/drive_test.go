@@ -23,7 +23,7 @@ func openTest(t *testing.T) *Drive {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	if err := d.Update(ctx, func(tx *Tx) error { return tx.CreateBucket(BucketMeta{Name: "b", Created: 1}) }); err != nil {
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.CreateBucket(BucketMeta{Name: "b", Created: 1}) }); err != nil {
 		t.Fatal(err)
 	}
 	return d
@@ -51,7 +51,7 @@ func TestScanDelimiter(t *testing.T) {
 	d := openTest(t)
 	ctx := context.Background()
 	keys := []string{"a", "b/1", "b/2", "c/x/1", "c/y", "d", "dm/1"}
-	err := d.Update(ctx, func(tx *Tx) error {
+	_, err := d.Update(ctx, func(tx *Tx) error {
 		for _, k := range keys {
 			v := Version{ID: "null", ModTime: 1, DeleteMarker: k == "dm/1"}
 			if err := tx.PutRecord("b", k, &Record{Versions: []Version{v}}); err != nil {
@@ -113,7 +113,7 @@ func TestDataDirLifecycle(t *testing.T) {
 		t.Fatal(err)
 	}
 	rec := &Record{Versions: []Version{{ID: "null", DataDir: dd, Parts: []Part{{Number: 1, File: "part.1"}}}}}
-	if err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "k", rec) }); err != nil {
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "k", rec) }); err != nil {
 		t.Fatal(err)
 	}
 	var indexed bool
@@ -121,9 +121,11 @@ func TestDataDirLifecycle(t *testing.T) {
 	if !indexed {
 		t.Fatal("data dir not indexed after commit")
 	}
-	if err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "k", nil) }); err != nil {
-		t.Fatal(err)
+	freed, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "k", nil) })
+	if err != nil || len(freed) != 1 || freed[0] != dd {
+		t.Fatalf("Update freed %v, %v; want [%s]", freed, err, dd)
 	}
+	d.Release(freed)
 	p, _ := d.dataDirPath(dd)
 	if _, err := os.Stat(p); !os.IsNotExist(err) {
 		t.Fatalf("data dir still on disk after delete: %v", err)

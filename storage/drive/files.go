@@ -207,4 +207,3 @@ func (d *Drive) ShardSize(dd, name string) (int64, error) {
 	}
 	return info.Size(), nil
 }
-
