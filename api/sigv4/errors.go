@@ -33,6 +33,8 @@ var (
 	ErrExpiredPresignRequest = errors.New("request has expired")
 	// ErrRequestNotReadyYet maps to AccessDenied (403) "Request is not valid
 	// yet": a presigned URL dated further in the future than the skew allows.
+	// Errors carrying it also wrap ErrRequestTimeTooSkewed, so a table that
+	// does not list it answers RequestTimeTooSkewed (403).
 	ErrRequestNotReadyYet = errors.New("request is not valid yet")
 	// ErrMissingDateHeader maps to AccessDenied (403) with the message "AWS
 	// authentication requires a valid Date or x-amz-date header".

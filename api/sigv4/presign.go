@@ -142,7 +142,7 @@ func (v *Verifier) verifyV4Presigned(r *http.Request, pairs []queryPair) (*Resul
 	}
 	now := v.now()
 	if p.date.Sub(now) > v.maxSkew {
-		return nil, fmt.Errorf("%w: X-Amz-Date %s is in the future", ErrRequestNotReadyYet, p.amzDate)
+		return nil, fmt.Errorf("%w: %w: X-Amz-Date %s is in the future", ErrRequestNotReadyYet, ErrRequestTimeTooSkewed, p.amzDate)
 	}
 	if now.After(p.date.Add(p.expires)) {
 		return nil, fmt.Errorf("%w: expired at %s", ErrExpiredPresignRequest, p.date.Add(p.expires).UTC().Format(time.RFC3339))

@@ -1,6 +1,7 @@
 package sigv4
 
 import (
+	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
@@ -246,10 +247,15 @@ func (v *Verifier) checkScope(c credential, amzDate string, presigned bool) erro
 
 // lookup resolves the secret for accessKey.
 func (v *Verifier) lookup(r *http.Request, accessKey string) (string, error) {
+	return v.lookupCtx(r.Context(), accessKey)
+}
+
+// lookupCtx resolves the secret for accessKey.
+func (v *Verifier) lookupCtx(ctx context.Context, accessKey string) (string, error) {
 	if v.creds == nil {
 		return "", fmt.Errorf("%w: no credential store", ErrInvalidAccessKeyID)
 	}
-	secret, err := v.creds.SecretKey(r.Context(), accessKey)
+	secret, err := v.creds.SecretKey(ctx, accessKey)
 	if err != nil {
 		return "", fmt.Errorf("%w: %w", ErrInvalidAccessKeyID, err)
 	}
