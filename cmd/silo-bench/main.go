@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/rand/v2"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"runtime"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/erasure"
+)
+
+// options are the command-line flags.
+type options struct {
+	dir        string
+	keys       []int
+	rawMiB     int64
+	listBudget time.Duration
+	keep       bool
+}
+
+func parseFlags(args []string, stderr io.Writer) (options, error) {
+	fs := flag.NewFlagSet("silo-bench", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var o options
+	keys := fs.String("keys", "10000,100000,1000000", "comma-separated bucket sizes for the LIST measurement")
+	fs.StringVar(&o.dir, "dir", "", "directory to measure (default: a new directory under ./data/bench, else under $TMPDIR)")
+	fs.Int64Var(&o.rawMiB, "raw-mib", 1024, "MiB written for the raw sequential write/read figures")
+	fs.DurationVar(&o.listBudget, "list-budget", 6*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
+	fs.BoolVar(&o.keep, "keep", false, "keep the bench directory afterwards")
+	if err := fs.Parse(args); err != nil {
+		return o, err
+	}
+	for _, f := range strings.Split(*keys, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		n, err := strconv.Atoi(f)
+		if err != nil || n < 1000 {
+			return o, fmt.Errorf("-keys: %q is not a size >= 1000", f)
+		}
+		o.keys = append(o.keys, n)
+	}
+	return o, nil
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "silo-bench:", err)
+		os.Exit(1)
+	}
+}
+
+// benchDir returns the directory to work in and whether we created it.
+func benchDir(dir string) (string, bool, error) {
+	if dir != "" {
+		return dir, false, os.MkdirAll(dir, 0o755)
+	}
+	if err := os.MkdirAll(filepath.Join("data", "bench"), 0o755); err == nil {
+		if d, err := os.MkdirTemp(filepath.Join("data", "bench"), "run-"); err == nil {
+			return d, true, nil
+		}
+	}
+	d, err := os.MkdirTemp("", "silo-bench-")
+	return d, true, err
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	var seed [32]byte
+	_, _ = rand.NewChaCha8(seed).Read(b)
+	return b
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	o, err := parseFlags(args, stderr)
+	if err != nil {
+		return err
+	}
+	dir, created, err := benchDir(o.dir)
+	if err != nil {
+		return fmt.Errorf("bench directory: %w", err)
+	}
+	if created && !o.keep {
+		defer os.RemoveAll(dir)
+	}
+	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "# "+format+"\n", a...) }
+	rep := &report{Started: time.Now(), Dir: dir, Args: args, CPUs: runtime.NumCPU()}
+
+	logf("raw disk in %s (%d MiB sequential, fsynced creates)...", dir, o.rawMiB)
+	if rep.Raw, err = measureRaw(ctx, dir, o.rawMiB); err != nil {
+		return err
+	}
+	logf("reed-solomon and hashes...")
+	if rep.RSMiBs, err = measureRS(2 * time.Second); err != nil {
+		return err
+	}
+	if rep.Hashes, err = measureHashes(time.Second); err != nil {
+		return err
+	}
+
+	drives := make([]string, 4)
+	for i := range drives {
+		drives[i] = filepath.Join(dir, fmt.Sprintf("drive%d", i+1))
+		if err := os.MkdirAll(drives[i], 0o755); err != nil {
+			return err
+		}
+	}
+	s, err := erasure.New(ctx, erasure.Config{Drives: drives, StandardParity: 2, RRSParity: -1,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return fmt.Errorf("open engine: %w", err)
+	}
+	defer s.Close()
+	rep.Layout = s.Layout()
+	const bucket = "bench"
+	if err := s.MakeBucket(ctx, bucket, storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
+		return err
+	}
+	logf("storage API PUT/GET on 4 drives EC:%d...", rep.Layout.StandardParity)
+	cases := []apiCase{
+		{size: 4 * kib, c: 1, d: 4 * time.Second},
+		{size: 4 * kib, c: 16, d: 6 * time.Second},
+		{size: mib, c: 1, d: 5 * time.Second, maxOps: 400},
+		{size: 64 * mib, c: 1, d: 15 * time.Second, maxOps: 8},
+	}
+	if rep.Puts, rep.Gets, err = measureAPI(ctx, s, bucket, cases); err != nil {
+		return err
+	}
+	if len(o.keys) > 0 {
+		if err := s.MakeBucket(ctx, "list", storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
+			return err
+		}
+		if rep.Lists, err = measureList(ctx, s, "list", o.keys, 32, o.listBudget, logf); err != nil {
+			return err
+		}
+	}
+	rep.Finished = time.Now()
+	rep.print(stdout)
+	return nil
+}
