@@ -21,7 +21,7 @@ import (
 const sysDir = ".silo.sys"
 
 // makeDrives returns n empty drive directories under one temp dir.
-func makeDrives(t *testing.T, n int) []string {
+func makeDrives(t testing.TB, n int) []string {
 	t.Helper()
 	root := t.TempDir()
 	drives := make([]string, n)
