@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"crypto/md5"
+	"encoding/base64"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/xml"
@@ -109,4 +111,10 @@ func errorCode(body []byte) string {
 		return ""
 	}
 	return e.Code
+}
+
+// md5b64 is the Content-MD5 value of b.
+func md5b64(b []byte) string {
+	sum := md5.Sum(b)
+	return base64.StdEncoding.EncodeToString(sum[:])
 }

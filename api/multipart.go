@@ -133,7 +133,7 @@ func (s *server) completeMultipartUpload(c *call) error {
 		}
 		parts = append(parts, storage.CompletePart{Number: p.PartNumber, ETag: trimETag(p.ETag), Checksums: p.Map()})
 	}
-	up, err := s.store.ListObjectParts(c.ctx, c.op.Bucket, c.op.Key, uploadID, storage.ListPartsOptions{MaxParts: 1})
+	up, stored, err := s.allParts(c, uploadID)
 	if err != nil {
 		return err
 	}
@@ -145,10 +145,10 @@ func (s *server) completeMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
-	alg := checksum.Algorithm(up.Upload.Internal[internalChecksumAlgorithm])
-	typ := up.Upload.Internal[internalChecksumType]
+	alg := checksum.Algorithm(up.Internal[internalChecksumAlgorithm])
+	typ := up.Internal[internalChecksumType]
 	opts := storage.CompleteOptions{Versioning: vs, IfMatch: ifMatch, IfNoneMatch: ifNoneMatch,
-		PreCommit: func(info *storage.ObjectInfo) error { return multipartChecksum(info, alg, typ) }}
+		PreCommit: func(info *storage.ObjectInfo) error { return multipartChecksum(info, parts, stored, alg, typ) }}
 	info, err := s.store.CompleteMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, uploadID, parts, opts)
 	if err != nil {
 		return err
@@ -168,21 +168,52 @@ func (s *server) completeMultipartUpload(c *call) error {
 	return s.writeXML(c.w, http.StatusOK, res)
 }
 
-// multipartChecksum fills info's checksum from its parts when the upload
-// asked for one and every part carries it.
-func multipartChecksum(info *storage.ObjectInfo, alg checksum.Algorithm, typ string) error {
-	if alg == "" || len(info.Parts) == 0 {
+// allParts returns the upload's metadata and every uploaded part by number.
+func (s *server) allParts(c *call, uploadID string) (storage.UploadInfo, map[int]storage.PartInfo, error) {
+	parts := map[int]storage.PartInfo{}
+	opts := storage.ListPartsOptions{MaxParts: 1000}
+	for {
+		res, err := s.store.ListObjectParts(c.ctx, c.op.Bucket, c.op.Key, uploadID, opts)
+		if err != nil {
+			return storage.UploadInfo{}, nil, err
+		}
+		for _, p := range res.Parts {
+			parts[p.Number] = p
+		}
+		if !res.IsTruncated || res.NextPartNumberMarker <= opts.PartNumberMarker {
+			return res.Upload, parts, nil
+		}
+		opts.PartNumberMarker = res.NextPartNumberMarker
+	}
+}
+
+// multipartChecksum fills info's checksum from the completed parts' stored
+// checksums when the upload asked for one. A checksum the client lists for a
+// part must match the stored one (InvalidPart otherwise).
+func multipartChecksum(info *storage.ObjectInfo, parts []storage.CompletePart, stored map[int]storage.PartInfo, alg checksum.Algorithm, typ string) error {
+	for _, p := range parts {
+		for a, v := range p.Checksums {
+			if have := stored[p.Number].Checksums[a]; have != "" && have != v {
+				return s3err.New(s3err.InvalidPart, fmt.Sprintf("The %s checksum of part %d does not match the uploaded part.", a, p.Number))
+			}
+		}
+	}
+	if alg == "" {
 		return nil
 	}
-	sums := make([]string, 0, len(info.Parts))
-	fulls := make([]checksum.PartSum, 0, len(info.Parts))
-	for _, p := range info.Parts {
-		v := p.Checksums[string(alg)]
+	sums := make([]string, 0, len(parts))
+	fulls := make([]checksum.PartSum, 0, len(parts))
+	for _, p := range parts {
+		sp := stored[p.Number]
+		v := sp.Checksums[string(alg)]
+		if v == "" {
+			v = p.Checksums[string(alg)]
+		}
 		if v == "" {
 			return s3err.New(s3err.InvalidRequest, fmt.Sprintf("The upload was created using a %s checksum, but part %d has none.", alg, p.Number))
 		}
 		sums = append(sums, v)
-		fulls = append(fulls, checksum.PartSum{Sum: v, Size: p.Size})
+		fulls = append(fulls, checksum.PartSum{Sum: v, Size: sp.Size})
 	}
 	var sum string
 	var err error

@@ -102,3 +102,8 @@ func wantCode(t *testing.T, err error, want string) {
 		t.Fatalf("error code = %q (%v), want %q", got, err, want)
 	}
 }
+
+// minioListOptions returns minio-go list options for prefix.
+func minioListOptions(prefix string, recursive bool) minio.ListObjectsOptions {
+	return minio.ListObjectsOptions{Prefix: prefix, Recursive: recursive}
+}
