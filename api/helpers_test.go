@@ -3,8 +3,8 @@ package api
 import (
 	"context"
 	"crypto/md5"
-	"encoding/base64"
 	"crypto/sha256"
+	"encoding/base64"
 	"encoding/hex"
 	"encoding/xml"
 	"io"
