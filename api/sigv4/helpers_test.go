@@ -39,7 +39,7 @@ func verifierAt(at time.Time) *Verifier {
 	})
 }
 
-func mustTime(t *testing.T, layout, v string) time.Time {
+func mustTime(t testing.TB, layout, v string) time.Time {
 	t.Helper()
 	at, err := time.Parse(layout, v)
 	if err != nil {

@@ -2,6 +2,7 @@ package sigv4
 
 import (
 	"errors"
+	"io"
 	"strconv"
 	"strings"
 	"testing"
@@ -271,6 +272,28 @@ func TestS3DocumentedChunkedExamples(t *testing.T) {
 			}
 			if tt.ex.trailer == "" && tr != nil {
 				t.Fatalf("unexpected trailers %v", tr)
+			}
+		})
+	}
+}
+
+func TestSignedBodyHelper(t *testing.T) {
+	tests := []struct {
+		name, trailer string
+		chunks        []string
+	}{
+		{"two chunks", "", []string{"hello", "world"}},
+		{"with trailer", "x-amz-checksum-crc32:NSRBwg==", []string{"abc"}},
+		{"empty", "", nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			body := signedBody(fuzzSigner(), tt.chunks, tt.trailer)
+			want := strings.Join(tt.chunks, "")
+			cr := newChunkedReader(strings.NewReader(string(body)), fuzzSigner(), tt.trailer != "", int64(len(want)))
+			got, err := io.ReadAll(cr)
+			if err != nil || string(got) != want {
+				t.Fatalf("got %q, %v", got, err)
 			}
 		})
 	}
