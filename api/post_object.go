@@ -109,7 +109,9 @@ func (s *server) postObject(c *call) error {
 		return err
 	}
 	c.op.Key = key
-	if err := s.authz.Authorize(c.ctx, iamRequest(c, policy.AccessKey, "s3:PutObject", c.op.Bucket, key)); err != nil {
+	req := iamRequest(c, policy.AccessKey, "s3:PutObject", c.op.Bucket, key)
+	req.Anonymous = policy.Anonymous
+	if err := s.authz.Authorize(c.ctx, req); err != nil {
 		return err
 	}
 	h := http.Header{}
