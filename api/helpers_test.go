@@ -118,3 +118,18 @@ func md5b64(b []byte) string {
 	sum := md5.Sum(b)
 	return base64.StdEncoding.EncodeToString(sum[:])
 }
+
+// signWithHost signs req (empty body) for its current Host header.
+func signWithHost(t *testing.T, req *http.Request) *http.Request {
+	t.Helper()
+	req.Header.Del("Authorization")
+	req.Header.Del("X-Amz-Date")
+	sum := sha256.Sum256(nil)
+	hash := hex.EncodeToString(sum[:])
+	req.Header.Set("x-amz-content-sha256", hash)
+	creds := aws.Credentials{AccessKeyID: testAccessKey, SecretAccessKey: testSecretKey}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, req, hash, "s3", testRegion, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	return req
+}
