@@ -314,3 +314,12 @@ func (t *Tx) DeleteUpload(bucket, key, id string, keepData bool) error {
 func (t *Tx) DataDirIndexed(id string) bool {
 	return t.tx.Bucket(bktDataDirs).Get([]byte(id)) != nil
 }
+
+// ObjectCount returns the number of keys of a bucket (0 when it is missing).
+func (t *Tx) ObjectCount(bucket string) int {
+	b := t.tx.Bucket(objBucket(bucket))
+	if b == nil {
+		return 0
+	}
+	return b.Stats().KeyN
+}

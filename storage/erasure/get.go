@@ -1,0 +1,175 @@
+package erasure
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/silo-project/silo/storage"
+)
+
+// objectReader streams a byte range of one version, decoding only the
+// blocks the range touches, one block at a time.
+type objectReader struct {
+	ctx           context.Context
+	s             *Store
+	st            *set
+	bucket, key   string
+	vv            *verView
+	c             *codec
+	part          int   // index into vv.v.Parts of the open part
+	partOff       int64 // next offset within the open part
+	remaining     int64
+	srcs          []io.ReaderAt
+	files         []*os.File
+	bufs          [][]byte
+	block         []byte
+	pending       []byte
+	needHeal      bool
+	err           error
+}
+
+func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string, vv *verView, off, length int64) (io.ReadCloser, error) {
+	if length == 0 {
+		return io.NopCloser(bytes.NewReader(nil)), nil
+	}
+	c, err := s.codec(vv.v.Data, vv.v.Parity)
+	if err != nil {
+		return nil, err
+	}
+	if len(vv.v.Distribution) != len(st.drives) {
+		return nil, fmt.Errorf("version layout has %d drives, set has %d: %w", len(vv.v.Distribution), len(st.drives), storage.ErrReadQuorum)
+	}
+	r := &objectReader{ctx: ctx, s: s, st: st, bucket: bucket, key: key, vv: vv, c: c, remaining: length, part: -1}
+	// Find the part holding off.
+	for i, p := range vv.v.Parts {
+		if off < p.Size {
+			r.part, r.partOff = i, off
+			break
+		}
+		off -= p.Size
+	}
+	if r.part < 0 {
+		return nil, storage.ErrInvalidRange
+	}
+	r.bufs = make([][]byte, len(st.drives))
+	for p := range r.bufs {
+		r.bufs[p] = make([]byte, c.stride())
+	}
+	r.block = make([]byte, 0, blockSize)
+	if err := r.openPart(); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// openPart opens the shard sources of the current part.
+func (r *objectReader) openPart() error {
+	r.closeFiles()
+	n := len(r.st.drives)
+	r.srcs = make([]io.ReaderAt, n)
+	r.files = make([]*os.File, n)
+	part := r.vv.v.Parts[r.part]
+	avail := 0
+	for p, d := range r.st.drives {
+		if d == nil || !r.vv.has[p] {
+			r.needHeal = r.needHeal || d != nil
+			continue
+		}
+		if r.vv.v.IsInline {
+			r.srcs[p] = bytes.NewReader(r.vv.inline[p])
+			avail++
+			continue
+		}
+		f, err := d.OpenShard(r.vv.v.DataDir, part.File)
+		if err != nil {
+			r.needHeal = true
+			continue
+		}
+		r.files[p], r.srcs[p] = f, f
+		avail++
+	}
+	if avail < r.c.data {
+		return fmt.Errorf("%d shards of %d available, %d needed: %w", avail, n, r.c.data, storage.ErrReadQuorum)
+	}
+	return nil
+}
+
+func (r *objectReader) closeFiles() {
+	for _, f := range r.files {
+		if f != nil {
+			f.Close()
+		}
+	}
+	r.files = nil
+}
+
+func (r *objectReader) Read(p []byte) (int, error) {
+	if r.err != nil {
+		return 0, r.err
+	}
+	if len(r.pending) == 0 {
+		if r.remaining == 0 {
+			return 0, io.EOF
+		}
+		if err := r.next(); err != nil {
+			r.err = err
+			return 0, err
+		}
+	}
+	n := copy(p, r.pending)
+	r.pending = r.pending[n:]
+	return n, nil
+}
+
+// next decodes the block holding the next byte.
+func (r *objectReader) next() error {
+	if err := r.ctx.Err(); err != nil {
+		return err
+	}
+	part := r.vv.v.Parts[r.part]
+	if r.partOff >= part.Size {
+		r.part++
+		r.partOff = 0
+		if r.part >= len(r.vv.v.Parts) {
+			return fmt.Errorf("object shorter than its size: %w", storage.ErrReadQuorum)
+		}
+		if err := r.openPart(); err != nil {
+			return err
+		}
+		part = r.vv.v.Parts[r.part]
+	}
+	b := r.partOff / blockSize
+	blockLen := min(int64(blockSize), part.Size-b*blockSize)
+	data, bad, err := r.c.decodeBlock(r.srcs, r.vv.v.Distribution, b, blockLen, r.bufs, r.block)
+	for _, p := range bad {
+		if r.st.drives[p] != nil {
+			r.needHeal = true
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("%s/%s: %w", r.bucket, r.key, err)
+	}
+	within := r.partOff - b*blockSize
+	data = data[within:]
+	if int64(len(data)) > r.remaining {
+		data = data[:r.remaining]
+	}
+	r.pending = data
+	r.partOff += int64(len(data))
+	r.remaining -= int64(len(data))
+	return nil
+}
+
+// Close releases the shard files and queues a heal when a shard was
+// missing or corrupt.
+func (r *objectReader) Close() error {
+	r.closeFiles()
+	if r.needHeal {
+		r.s.queueHeal(r.st, r.bucket, r.key)
+	}
+	return nil
+}
+

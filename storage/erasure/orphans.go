@@ -1,0 +1,54 @@
+package erasure
+
+import (
+	"context"
+	"time"
+
+	"github.com/silo-project/silo/storage/drive"
+)
+
+// collectOrphans removes, once at start, the data dirs on disk that no
+// committed record or upload references: leftovers of writes interrupted
+// between the shard rename and the metadata commit. Only dirs older than
+// the store's start are considered, so writes in flight are never touched.
+func (s *Store) collectOrphans() {
+	defer s.wg.Done()
+	for _, st := range s.sets {
+		for p, d := range st.drives {
+			if d == nil {
+				continue
+			}
+			removed := 0
+			err := d.WalkDataDirs(func(dd string, mod time.Time) error {
+				if err := s.ctx.Err(); err != nil {
+					return err
+				}
+				if !mod.Before(s.started) {
+					return nil
+				}
+				indexed := true
+				if err := d.View(s.ctx, func(tx *drive.Tx) error {
+					indexed = tx.DataDirIndexed(dd)
+					return nil
+				}); err != nil {
+					return err
+				}
+				if indexed {
+					return nil
+				}
+				// Re-check under no lock is fine: an indexed dir is never
+				// un-indexed and re-created with the same random ID.
+				if err := d.RemoveDataDir(dd); err == nil {
+					removed++
+				}
+				return nil
+			})
+			if err != nil && err != context.Canceled {
+				s.log.Warn("orphan collection", "drive", st.paths[p], "err", err)
+			}
+			if removed > 0 {
+				s.log.Info("removed orphan data dirs", "drive", st.paths[p], "count", removed)
+			}
+		}
+	}
+}

@@ -1,0 +1,268 @@
+package erasure
+
+import (
+	"bytes"
+	"context"
+	"crypto/md5"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"sync"
+
+	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/drive"
+)
+
+// objLayout is the erasure layout chosen for one object.
+type objLayout struct {
+	c    *codec
+	dist []uint8
+	wq   int
+}
+
+// objectLayout chooses the layout of a new object. As MinIO does, parity
+// is raised by the number of drives offline right now (up to half the
+// set), so that an object written during an outage keeps the redundancy
+// its storage class promises once the drives return.
+func (s *Store) objectLayout(st *set, bucket, key string, parity int) (objLayout, error) {
+	n := len(st.drives)
+	for _, d := range st.drives {
+		if (d == nil || d.Online() != nil) && parity < n/2 {
+			parity++
+		}
+	}
+	c, err := s.codec(n-parity, parity)
+	if err != nil {
+		return objLayout{}, err
+	}
+	return objLayout{c: c, dist: s.distribution(bucket, key, n), wq: writeQuorum(n-parity, parity)}, nil
+}
+
+// dataWrite is a body streamed into shards, not yet committed.
+type dataWrite struct {
+	size    int64
+	md5     []byte
+	inline  [][]byte             // per position, when stored inline
+	writers []*drive.ShardWriter // per position, when stored in files
+	alive   []bool
+}
+
+func (w *dataWrite) abort() {
+	for _, sw := range w.writers {
+		if sw != nil {
+			sw.Abort()
+		}
+	}
+}
+
+func (w *dataWrite) aliveCount() int {
+	n := 0
+	for _, a := range w.alive {
+		if a {
+			n++
+		}
+	}
+	return n
+}
+
+// countingReader hashes (MD5) and counts what passes through it.
+type countingReader struct {
+	r io.Reader
+	h hash.Hash
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	c.h.Write(p[:n])
+	return n, err
+}
+
+// writeBody streams r (size bytes, or -1 when unknown) through the codec
+// into shard files of dataDir/file on every online drive of the set, or
+// into memory for an inline object when allowInline and the body is small.
+// Memory is bounded by a few blocks. Errors: ErrIncompleteBody,
+// ErrEntityTooLarge, ErrWriteQuorum, or the body's read error.
+func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, file string, r io.Reader, size int64, allowInline bool) (*dataWrite, error) {
+	limit := size
+	if size < 0 {
+		limit = storage.MaxObjectSize + 1
+	}
+	cr := &countingReader{r: io.LimitReader(r, limit), h: md5.New()}
+	var src io.Reader = cr
+	inline := allowInline && size >= 0 && size <= inlineThreshold
+	if allowInline && size < 0 {
+		buf := make([]byte, inlineThreshold+1)
+		n, err := io.ReadFull(cr, buf)
+		switch {
+		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
+			inline = true
+			src = bytes.NewReader(buf[:n])
+		case err != nil:
+			return nil, fmt.Errorf("read body: %w", err)
+		default:
+			src = io.MultiReader(bytes.NewReader(buf), cr)
+		}
+	}
+	n := len(st.drives)
+	w := &dataWrite{alive: make([]bool, n)}
+	outs := make([]io.Writer, n)
+	if inline {
+		w.inline = make([][]byte, n)
+		bufs := make([]*bytes.Buffer, n)
+		for p, d := range st.drives {
+			if d != nil && d.Online() == nil {
+				bufs[p] = &bytes.Buffer{}
+				outs[p] = bufs[p]
+				w.alive[p] = true
+			}
+		}
+		defer func() {
+			for p, b := range bufs {
+				if b != nil {
+					w.inline[p] = b.Bytes()
+				}
+			}
+		}()
+	} else {
+		w.writers = make([]*drive.ShardWriter, n)
+		for p, d := range st.drives {
+			if d == nil {
+				continue
+			}
+			sw, err := d.CreateShard(dataDir, file)
+			if err != nil {
+				s.log.Warn("create shard", "drive", st.paths[p], "err", err)
+				continue
+			}
+			w.writers[p], outs[p], w.alive[p] = sw, sw, true
+		}
+	}
+	if w.aliveCount() < lay.wq {
+		w.abort()
+		return nil, fmt.Errorf("%d drives writable, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
+	}
+	if err := s.encodeStream(ctx, st, lay, src, outs, w); err != nil {
+		w.abort()
+		return nil, err
+	}
+	w.size = cr.n
+	if size >= 0 {
+		if cr.n < size {
+			w.abort()
+			return nil, fmt.Errorf("got %d of %d bytes: %w", cr.n, size, storage.ErrIncompleteBody)
+		}
+		var one [1]byte
+		if k, _ := io.ReadFull(r, one[:]); k > 0 {
+			w.abort()
+			return nil, fmt.Errorf("body longer than %d bytes: %w", size, storage.ErrEntityTooLarge)
+		}
+	} else if cr.n > storage.MaxObjectSize {
+		w.abort()
+		return nil, fmt.Errorf("body longer than %d bytes: %w", int64(storage.MaxObjectSize), storage.ErrEntityTooLarge)
+	}
+	w.md5 = cr.h.Sum(nil)
+	return w, nil
+}
+
+// encodeStream codes src block by block, writing each position's shard
+// block (hash then data) to outs in parallel. A drive that fails a write is
+// dropped; the stream fails once fewer than the write quorum remain.
+func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io.Reader, outs []io.Writer, w *dataWrite) error {
+	c := lay.c
+	block := make([]byte, blockSize)
+	work := make([]byte, c.total()*int(c.shardLen(blockSize)))
+	bufs := make([][]byte, len(outs))
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		n, rerr := io.ReadFull(src, block)
+		if n > 0 {
+			shards, err := c.encodeBlock(block[:n], work)
+			if err != nil {
+				return err
+			}
+			var wg sync.WaitGroup
+			for p, out := range outs {
+				if !w.alive[p] {
+					continue
+				}
+				wg.Add(1)
+				go func() {
+					defer wg.Done()
+					sh := shards[lay.dist[p]]
+					sum := bitrotSum(sh)
+					bufs[p] = append(append(bufs[p][:0], sum[:]...), sh...)
+					if _, err := out.Write(bufs[p]); err != nil {
+						s.log.Warn("write shard", "drive", st.paths[p], "err", err)
+						w.alive[p] = false
+					}
+				}()
+			}
+			wg.Wait()
+			if w.aliveCount() < lay.wq {
+				return fmt.Errorf("%d drives left writing, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
+			}
+		}
+		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
+			return nil
+		}
+		if rerr != nil {
+			return fmt.Errorf("read body: %w", rerr)
+		}
+	}
+}
+
+// commitShards moves the written shard files into place on every drive
+// that wrote them. Errors: ErrWriteQuorum (the files are then removed).
+func (s *Store) commitShards(st *set, lay objLayout, w *dataWrite, dataDir, file string) error {
+	if w.writers == nil {
+		return nil
+	}
+	var wg sync.WaitGroup
+	for p, sw := range w.writers {
+		if sw == nil {
+			continue
+		}
+		if !w.alive[p] {
+			sw.Abort()
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err := sw.Commit(); err != nil {
+				s.log.Warn("commit shard", "drive", st.paths[p], "err", err)
+				w.alive[p] = false
+			}
+		}()
+	}
+	wg.Wait()
+	if w.aliveCount() < lay.wq {
+		s.removeShards(st, w.alive, dataDir, file)
+		return fmt.Errorf("%d drives committed shards, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
+	}
+	return nil
+}
+
+// removeShards deletes dataDir/file (or the whole dataDir when file is "")
+// on the positions marked in which.
+func (s *Store) removeShards(st *set, which []bool, dataDir, file string) {
+	for p, ok := range which {
+		if !ok || st.drives[p] == nil {
+			continue
+		}
+		var err error
+		if file == "" {
+			err = st.drives[p].RemoveDataDir(dataDir)
+		} else {
+			err = st.drives[p].RemoveShard(dataDir, file)
+		}
+		if err != nil {
+			s.log.Warn("remove shards", "drive", st.paths[p], "err", err)
+		}
+	}
+}
