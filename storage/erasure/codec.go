@@ -189,4 +189,3 @@ func (c *codec) decodeBlock(srcs []io.ReaderAt, dist []uint8, b, blockLen int64,
 	}
 	return out[:blockLen], bad, nil
 }
-

@@ -13,22 +13,22 @@ import (
 // objectReader streams a byte range of one version, decoding only the
 // blocks the range touches, one block at a time.
 type objectReader struct {
-	ctx           context.Context
-	s             *Store
-	st            *set
-	bucket, key   string
-	vv            *verView
-	c             *codec
-	part          int   // index into vv.v.Parts of the open part
-	partOff       int64 // next offset within the open part
-	remaining     int64
-	srcs          []io.ReaderAt
-	files         []*os.File
-	bufs          [][]byte
-	block         []byte
-	pending       []byte
-	needHeal      bool
-	err           error
+	ctx         context.Context
+	s           *Store
+	st          *set
+	bucket, key string
+	vv          *verView
+	c           *codec
+	part        int   // index into vv.v.Parts of the open part
+	partOff     int64 // next offset within the open part
+	remaining   int64
+	srcs        []io.ReaderAt
+	files       []*os.File
+	bufs        [][]byte
+	block       []byte
+	pending     []byte
+	needHeal    bool
+	err         error
 }
 
 func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string, vv *verView, off, length int64) (io.ReadCloser, error) {
@@ -172,4 +172,3 @@ func (r *objectReader) Close() error {
 	}
 	return nil
 }
-
