@@ -173,7 +173,7 @@ func TestDriveLossAndHeal(t *testing.T) {
 	}
 	st := s.HealStatus()
 	t.Logf("heal status: %+v", st)
-	if st.Running || st.Finished.IsZero() || st.ObjectsDone == 0 || st.BytesDone == 0 || st.Errors != 0 {
+	if st.Running || st.Finished.IsZero() || st.ObjectsDone == 0 || st.ObjectsDone != st.ObjectsTotal || st.Errors != 0 {
 		t.Errorf("HealStatus after Heal = %+v, want finished, objects and bytes healed, no errors", st)
 	}
 	verifyLossObjects(t, "after heal", s, bucket, objs)
@@ -184,6 +184,48 @@ func TestDriveLossAndHeal(t *testing.T) {
 	wipeDrive(t, drives[2])
 	wipeDrive(t, drives[3])
 	s = openClosable(t, drives, 2)
+	verifyLossObjects(t, "only the healed drives left", s, bucket, objs)
+}
+
+// TestHealWithoutReads damages shards without making any drive look
+// replaced (so no background heal starts), calls Heal before any read can
+// repair on the fly, and then proves the repaired shards by wiping the two
+// undamaged drives.
+func TestHealWithoutReads(t *testing.T) {
+	const bucket = "heal-only"
+	drives := makeDrives(t, 4)
+	s := openClosable(t, drives, 2)
+	objs := writeLossObjects(t, s, bucket)
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	removed := 0
+	for _, f := range shardFiles(t, drives[0]) {
+		if err := os.Remove(f); err != nil {
+			t.Fatal(err)
+		}
+		removed++
+	}
+	rotten := corruptDrive(t, drives[1])
+	if removed == 0 || rotten == 0 {
+		t.Fatalf("removed %d and corrupted %d shard files; want some of each", removed, rotten)
+	}
+	s = openClosable(t, drives, 2)
+	if err := s.Heal(t.Context(), erasure.HealOptions{}); err != nil {
+		t.Fatalf("Heal: %v", err)
+	}
+	st := s.HealStatus()
+	t.Logf("removed %d shard files, corrupted %d; heal status: %+v", removed, rotten, st)
+	if st.Running || st.Errors != 0 || st.ObjectsHealed == 0 || st.ObjectsDone != st.ObjectsTotal {
+		t.Errorf("HealStatus = %+v, want a finished heal that repaired objects without errors", st)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	wipeDrive(t, drives[2])
+	wipeDrive(t, drives[3])
+	s = openClosable(t, drives, 2)
+	defer s.Close()
 	verifyLossObjects(t, "only the healed drives left", s, bucket, objs)
 }
 
