@@ -108,7 +108,7 @@ func (s *server) copyObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	if src.bucket == c.op.Bucket && src.key == c.op.Key {
+	if src.bucket == c.op.Bucket && src.key == c.op.Key && src.versionID == "" {
 		return s.copyInPlace(c, src, directive == "REPLACE")
 	}
 	opts, err := s.putOptions(c, c.r.Header)
