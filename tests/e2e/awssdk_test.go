@@ -226,7 +226,7 @@ func awsScenario(t *testing.T, srv *server, mode awsMode) {
 		wantAPIError(t, err, "PreconditionFailed", http.StatusPreconditionFailed)
 		_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("small.txt"), IfNoneMatch: head.ETag})
 		wantAPIError(t, err, "", http.StatusNotModified)
-		_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("small.txt"), IfModifiedSince: aws.Time(time.Now().Add(time.Hour))})
+		_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("small.txt"), IfModifiedSince: head.LastModified})
 		wantAPIError(t, err, "", http.StatusNotModified)
 		_, err = c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String("small.txt"), IfUnmodifiedSince: aws.Time(time.Now().Add(-48 * time.Hour))})
 		wantAPIError(t, err, "PreconditionFailed", http.StatusPreconditionFailed)
@@ -270,7 +270,11 @@ func awsListScenario(t *testing.T, c *s3.Client, bucket string) {
 	// Keys under a fresh prefix so earlier steps do not interfere.
 	keys := []string{"l/a", "l/b/1", "l/b/2", "l/c/1", "l/d", "l/e/x/y", "l/f", "l/g/"}
 	for _, k := range keys {
-		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(k), Body: strings.NewReader(k)}); err != nil {
+		body := k
+		if strings.HasSuffix(k, "/") {
+			body = "" // a directory marker
+		}
+		if _, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(k), Body: strings.NewReader(body)}); err != nil {
 			t.Fatalf("PutObject %q: %v", k, err)
 		}
 	}

@@ -1,11 +1,15 @@
 package e2e
 
 import (
+	"context"
 	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
 const s3cmdBin = "/usr/bin/s3cmd"
@@ -82,16 +86,21 @@ func TestS3cmd(t *testing.T) {
 					t.Errorf("small.txt sha %s, want %s", got, smallSHA)
 				}
 
-				r := must("put", "--multipart-chunk-size-mb=5", big, b+"/big.bin")
-				if !strings.Contains(r.stdout, "part 5 of 5") {
-					t.Errorf("expected a 5-part multipart upload; s3cmd said:\n%s", clip(r.stdout))
+				must("put", "--multipart-chunk-size-mb=5", big, b+"/big.bin")
+				head, err := newAWSClient(srv, aws.RequestChecksumCalculationWhenRequired).HeadObject(context.Background(),
+					&s3.HeadObjectInput{Bucket: aws.String(bucket), Key: aws.String("big.bin")})
+				if err != nil {
+					t.Fatalf("HeadObject big.bin: %v", err)
+				}
+				if etag := aws.ToString(head.ETag); !strings.HasSuffix(etag, `-5"`) {
+					t.Errorf("big.bin ETag %s: want a 5-part multipart ETag", etag)
 				}
 				must("get", b+"/big.bin", filepath.Join(out, "big.bin"))
 				if got := fileSHA256(t, filepath.Join(out, "big.bin")); got != bigSHA {
 					t.Errorf("big.bin sha %s, want %s", got, bigSHA)
 				}
 
-				r = must("ls", b)
+				r := must("ls", b)
 				if !strings.Contains(r.stdout, "DIR") || !strings.Contains(r.stdout, b+"/dir/") || !strings.Contains(r.stdout, b+"/big.bin") {
 					t.Errorf("ls %s:\n%s", b, r.stdout)
 				}
@@ -105,8 +114,8 @@ func TestS3cmd(t *testing.T) {
 				}
 
 				r = s3c("get", b+"/dir/missing", filepath.Join(out, "missing"))
-				if r.err == nil || !strings.Contains(r.stderr+r.stdout, "404") {
-					t.Errorf("get of a missing key: want a 404 failure, got:\n%s", r)
+				if r.err == nil || !strings.Contains(r.stderr+r.stdout, "does not exist") {
+					t.Errorf("get of a missing key: want a 'does not exist' failure, got:\n%s", r)
 				}
 				r = s3c("rb", b)
 				if r.err == nil || !strings.Contains(r.stderr+r.stdout, "BucketNotEmpty") {

@@ -64,6 +64,15 @@ def error_code(fn, *args, **kwargs):
     return None, 200, None
 
 
+def step(name, fn, *args):
+    """Runs one scenario step; an exception fails the step, not the run."""
+    try:
+        fn(*args)
+    except Exception as e:  # noqa: BLE001 - any exception is a failed check
+        traceback.print_exc()
+        check(False, "%s: unexpected %s: %s" % (name, type(e).__name__, e))
+
+
 def main():
     endpoint, ca, bucket, work = sys.argv[1:5]
     verify = ca if ca else None
@@ -75,13 +84,32 @@ def main():
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}),
     )
 
+    http = urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=ca) if ca else urllib3.PoolManager()
     s3.create_bucket(Bucket=bucket)
+    for name, fn in [
+        ("bucket", bucket_errors),
+        ("put-get", put_get),
+        ("multipart", multipart),
+        ("presigned-post", presigned_post),
+        ("list", listing),
+        ("presigned-get", presigned_get),
+        ("error-codes", error_codes),
+        ("cleanup", cleanup),
+    ]:
+        step(name, fn, s3, http, bucket, work)
+
+
+def bucket_errors(s3, http, bucket, work):
     code, status, rid = error_code(s3.create_bucket, Bucket=bucket)
     check(code == "BucketAlreadyOwnedByYou" and status == 409, "create existing bucket -> BucketAlreadyOwnedByYou 409 (got %s %s)" % (code, status))
     check(bool(rid), "error carries a request id")
 
-    # put / get
-    body = os.urandom(70000)
+
+BODY = os.urandom(70000)
+
+
+def put_get(s3, http, bucket, work):
+    body = BODY
     s3.put_object(Bucket=bucket, Key="dir/one.bin", Body=body, Metadata={"k": "v"})
     got = s3.get_object(Bucket=bucket, Key="dir/one.bin")
     data = got["Body"].read()
@@ -90,7 +118,9 @@ def main():
     rng = s3.get_object(Bucket=bucket, Key="dir/one.bin", Range="bytes=10-19")["Body"].read()
     check(rng == body[10:20], "ranged get")
 
-    # multipart via the transfer manager
+
+def multipart(s3, http, bucket, work):
+    """upload_file/download_file through the transfer manager, 5 MiB parts."""
     src = os.path.join(work, "twelve.bin")
     want = write_file(src, 12 * MIB + 11, 7)
     cfg = TransferConfig(multipart_threshold=5 * MIB, multipart_chunksize=5 * MIB)
@@ -102,7 +132,9 @@ def main():
     s3.download_file(bucket, "mp/twelve.bin", dst, Config=cfg)
     check(sha256_file(dst) == want, "multipart download is byte-exact")
 
-    # browser form upload: generate_presigned_post + multipart/form-data POST
+
+def presigned_post(s3, http, bucket, work):
+    """Browser form upload: generate_presigned_post + multipart/form-data POST."""
     post = s3.generate_presigned_post(
         Bucket=bucket,
         Key="form/${filename}",
@@ -115,7 +147,6 @@ def main():
         ],
         ExpiresIn=300,
     )
-    http = urllib3.PoolManager(cert_reqs="CERT_REQUIRED", ca_certs=ca) if ca else urllib3.PoolManager()
     form_body = b"uploaded from a browser form\n"
     fields = dict(post["fields"])
     fields["file"] = ("hello.txt", form_body, "text/plain")
@@ -133,7 +164,9 @@ def main():
     code, status, _ = error_code(s3.head_object, Bucket=bucket, Key="elsewhere/x.txt")
     check(status == 404, "nothing stored by the refused POST")
 
-    # list_objects_v2 with a delimiter
+
+def listing(s3, http, bucket, work):
+    """list_objects_v2 with a delimiter."""
     for k in ["l/a", "l/b/1", "l/b/2", "l/c"]:
         s3.put_object(Bucket=bucket, Key=k, Body=k.encode())
     lst = s3.list_objects_v2(Bucket=bucket, Prefix="l/", Delimiter="/")
@@ -144,12 +177,14 @@ def main():
     prefixes = [p["Prefix"] for p in lst.get("CommonPrefixes", [])]
     check(prefixes == ["dir/", "form/", "l/", "mp/"], "top-level prefixes (%r)" % prefixes)
 
-    # presigned GET URL
+
+def presigned_get(s3, http, bucket, work):
     url = s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "dir/one.bin"}, ExpiresIn=60)
     resp = http.request("GET", url)
-    check(resp.status == 200 and resp.data == body, "presigned GET (status %s)" % resp.status)
+    check(resp.status == 200 and resp.data == BODY, "presigned GET (status %s)" % resp.status)
 
-    # error codes
+
+def error_codes(s3, http, bucket, work):
     for what, fn, kwargs, want_code, want_status in [
         ("get missing key", s3.get_object, {"Bucket": bucket, "Key": "nope"}, "NoSuchKey", 404),
         ("get from missing bucket", s3.get_object, {"Bucket": bucket + "-nope", "Key": "k"}, "NoSuchBucket", 404),
@@ -161,7 +196,8 @@ def main():
         code, status, rid = error_code(fn, **kwargs)
         check(code == want_code and status == want_status and bool(rid), "%s -> %s %d (got %s %s, request id %r)" % (what, want_code, want_status, code, status, rid))
 
-    # clean up
+
+def cleanup(s3, http, bucket, work):
     objs = s3.list_objects_v2(Bucket=bucket).get("Contents", [])
     out = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": o["Key"]} for o in objs]})
     check(len(out.get("Deleted", [])) == len(objs) and not out.get("Errors"), "delete_objects removes all %d" % len(objs))
