@@ -267,3 +267,16 @@ func (s *Store) writeConfig(ctx context.Context, op, bucket string, kind storage
 	}
 	return nil
 }
+
+// checkBucket verifies, on the drives of one set only, that bucket exists.
+// Errors: ErrBucketNotFound, ErrReadQuorum.
+func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
+	errs := st.forEach(func(_ int, d *drive.Drive) error {
+		return d.View(ctx, func(tx *drive.Tx) error {
+			_, err := tx.Bucket(bucket)
+			return err
+		})
+	})
+	_, err := s.quorumResponses(ctx, errs)
+	return err
+}

@@ -42,10 +42,10 @@ func (s *Store) NewMultipartUpload(ctx context.Context, bucket, key string, opts
 	if err != nil {
 		return "", wrap(err)
 	}
-	if _, err := s.bucketMeta(ctx, bucket); err != nil {
+	st := s.setFor(bucket, key)
+	if err := s.checkBucket(ctx, st, bucket); err != nil {
 		return "", wrap(err)
 	}
-	st := s.setFor(bucket, key)
 	lay, err := s.objectLayout(st, bucket, key, parity)
 	if err != nil {
 		return "", wrap(err)

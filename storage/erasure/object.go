@@ -43,7 +43,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, r io.Reader, 
 		return storage.ObjectInfo{}, wrap(err)
 	}
 	st := s.setFor(bucket, key)
-	if _, err := s.bucketMeta(ctx, bucket); err != nil {
+	if err := s.checkBucket(ctx, st, bucket); err != nil {
 		return storage.ObjectInfo{}, wrap(err)
 	}
 	lay, err := s.objectLayout(st, bucket, key, parity)

@@ -144,7 +144,13 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 		w.abort()
 		return nil, fmt.Errorf("%d drives writable, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
 	}
-	if err := s.encodeStream(ctx, st, lay, src, outs, w); err != nil {
+	bufSize := int64(blockSize)
+	if size >= 0 && size < blockSize {
+		bufSize = max(size, 1)
+	} else if inline {
+		bufSize = inlineThreshold
+	}
+	if err := s.encodeStream(ctx, st, lay, src, outs, w, bufSize); err != nil {
 		w.abort()
 		return nil, err
 	}
@@ -170,10 +176,10 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 // encodeStream codes src block by block, writing each position's shard
 // block (hash then data) to outs in parallel. A drive that fails a write is
 // dropped; the stream fails once fewer than the write quorum remain.
-func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io.Reader, outs []io.Writer, w *dataWrite) error {
+func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io.Reader, outs []io.Writer, w *dataWrite, bufSize int64) error {
 	c := lay.c
-	block := make([]byte, blockSize)
-	work := make([]byte, c.total()*int(c.shardLen(blockSize)))
+	block := make([]byte, bufSize)
+	work := make([]byte, c.total()*int(c.shardLen(bufSize)))
 	bufs := make([][]byte, len(outs))
 	for {
 		if err := ctx.Err(); err != nil {
