@@ -94,17 +94,20 @@ func (s *server) uploadPart(c *call) error {
 	if err != nil {
 		return err
 	}
-	cr, size, err := s.payload(c, maxPartSize)
+	b, err := s.payload(c, maxPartSize)
 	if err != nil {
 		return err
 	}
 	opts := storage.PartOptions{ContentMD5: md5sum, PreCommit: func(p *storage.PartInfo) error {
-		if sums := cr.Sums(); len(sums) > 0 {
+		if err := b.finish(); err != nil {
+			return err
+		}
+		if sums := b.sums.Sums(); len(sums) > 0 {
 			p.Checksums = sums
 		}
 		return nil
 	}}
-	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId"), n, cr, size, opts)
+	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId"), n, b, b.size, opts)
 	if err != nil {
 		return err
 	}

@@ -2,6 +2,8 @@ package api
 
 import (
 	"encoding/base64"
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 
@@ -15,23 +17,66 @@ func decodeBase64(v string) ([]byte, error) {
 	return base64.StdEncoding.DecodeString(strings.TrimSpace(v))
 }
 
-// payload returns the verified request body wrapped in a checksum reader and
-// its decoded size (-1 when streamed without a length). It answers
+// body is a request payload on its way into the store: the verified
+// (sigv4) bytes, hashed by a checksum reader, watched for the error or EOF
+// that ends them.
+type body struct {
+	sums *checksum.Reader
+	r    io.Reader
+	size int64
+	err  error // the first read error other than io.EOF
+	eof  bool
+}
+
+// Read implements io.Reader, remembering how the payload ended.
+func (b *body) Read(p []byte) (int, error) {
+	n, err := b.r.Read(p)
+	switch {
+	case errors.Is(err, io.EOF):
+		b.eof = true
+	case err != nil && b.err == nil:
+		b.err = err
+	}
+	return n, err
+}
+
+// finish makes sure the payload was read to its verified end: a store that
+// stopped at the declared size without a final Read would otherwise miss a
+// signature or checksum mismatch reported at EOF. It returns that error,
+// or EntityTooLarge when more data follows.
+func (b *body) finish() error {
+	var buf [64]byte
+	for i := 0; !b.eof && b.err == nil && i < 16; i++ {
+		if n, _ := b.Read(buf[:]); n > 0 {
+			return s3err.New(s3err.EntityTooLarge, "")
+		}
+	}
+	if b.err != nil {
+		return b.err
+	}
+	if !b.eof {
+		return s3err.New(s3err.IncompleteBody, "")
+	}
+	return nil
+}
+
+// payload returns the verified request body wrapped in a checksum reader,
+// with its decoded size (-1 when streamed without a length). It answers
 // MissingContentLength when the size is unknown and the body is not
 // chunked, and EntityTooLarge beyond limit.
-func (s *server) payload(c *call, limit int64) (*checksum.Reader, int64, error) {
+func (s *server) payload(c *call, limit int64) (*body, error) {
 	size := c.contentLength()
 	if size < 0 && !isChunked(c.r) {
-		return nil, 0, s3err.New(s3err.MissingContentLength, "")
+		return nil, s3err.New(s3err.MissingContentLength, "")
 	}
 	if size > limit {
-		return nil, 0, s3err.New(s3err.EntityTooLarge, "")
+		return nil, s3err.New(s3err.EntityTooLarge, "")
 	}
 	cr, err := checksum.NewReader(c.body(), c.r.Header, c.trailers())
 	if err != nil {
-		return nil, 0, err
+		return nil, err
 	}
-	return cr, size, nil
+	return &body{sums: cr, r: cr, size: size}, nil
 }
 
 // isChunked reports whether the request body uses chunked transfer coding.
@@ -94,7 +139,7 @@ func (s *server) putObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	cr, size, err := s.payload(c, storage.MaxObjectSize)
+	b, err := s.payload(c, storage.MaxObjectSize)
 	if err != nil {
 		return err
 	}
@@ -104,12 +149,15 @@ func (s *server) putObject(c *call) error {
 	}
 	opts.ContentMD5, opts.IfMatch, opts.IfNoneMatch = md5sum, ifMatch, ifNoneMatch
 	opts.PreCommit = func(info *storage.ObjectInfo) error {
-		if sums := cr.Sums(); len(sums) > 0 {
+		if err := b.finish(); err != nil {
+			return err
+		}
+		if sums := b.sums.Sums(); len(sums) > 0 {
 			info.Checksums, info.ChecksumType = sums, "FULL_OBJECT"
 		}
 		return nil
 	}
-	info, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, cr, size, opts)
+	info, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, b, b.size, opts)
 	if err != nil {
 		return err
 	}
