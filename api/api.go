@@ -84,6 +84,7 @@ type server struct {
 	hostID string
 	slots  chan struct{} // nil when uncapped
 	router *mux.Router
+	table  []route // the operation table, built once
 }
 
 // queueWait is how long a request waits for a free slot before SlowDown.
@@ -113,6 +114,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	case cfg.MaxRequests > 0:
 		s.slots = make(chan struct{}, cfg.MaxRequests)
 	}
+	s.table = routes()
 	s.router = s.newRouter()
 	return s, nil
 }

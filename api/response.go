@@ -85,8 +85,11 @@ func namesKey(c s3err.Code) bool {
 func (s *server) writeError(w http.ResponseWriter, r *http.Request, reqID string, op *operation, err error) {
 	e := s3err.Resolve(err)
 	lvl := slog.LevelDebug
-	if e.Code == s3err.InternalError {
+	switch {
+	case e.Code == s3err.InternalError:
 		lvl = slog.LevelError
+	case e.Code.Status() >= 500:
+		lvl = slog.LevelWarn
 	}
 	opName := ""
 	if op != nil {

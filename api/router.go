@@ -233,7 +233,11 @@ func (s *server) parseOperation(r *http.Request) (*operation, error) {
 		t = targetObject
 	}
 	op := &operation{Bucket: bucket, Key: key}
-	for _, rt := range routes() {
+	table := s.table
+	if table == nil {
+		table = routes()
+	}
+	for _, rt := range table {
 		if rt.matches(r, t) {
 			op.Name, op.Action, op.handler, op.selfAuth = rt.name, rt.action, rt.handler, rt.selfAuth
 			if rt.handler == nil || op.Name == "" {
