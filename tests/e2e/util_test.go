@@ -56,11 +56,11 @@ func mcPath(t testing.TB) string {
 	if err != nil {
 		t.Fatalf("go env: %v", err)
 	}
-	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
-	if len(lines) > 0 && strings.TrimSpace(lines[0]) != "" {
-		return filepath.Join(strings.TrimSpace(lines[0]), "mc")
+	gobin, gopath, _ := strings.Cut(string(out), "\n")
+	if gobin = strings.TrimSpace(gobin); gobin != "" {
+		return filepath.Join(gobin, "mc")
 	}
-	gopath := strings.TrimSpace(lines[len(lines)-1])
+	gopath = strings.TrimSpace(gopath)
 	if i := strings.IndexByte(gopath, os.PathListSeparator); i >= 0 {
 		gopath = gopath[:i]
 	}
