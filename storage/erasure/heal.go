@@ -128,10 +128,14 @@ func (s *Store) healAll(ctx context.Context, opts HealOptions) error {
 	s.heal.update(func(h *HealStatus) { h.ObjectsTotal = total })
 	lim := &limiter{rate: opts.BytesPerSecond, start: time.Now()}
 	lastLog := time.Now()
+	// Buckets and their configuration first, so that a replaced drive takes
+	// new writes for every bucket as soon as possible.
 	for _, b := range buckets {
 		if err := s.healBucketMeta(ctx, b); err != nil {
 			s.heal.update(func(h *HealStatus) { h.Errors++; h.LastError = err.Error() })
 		}
+	}
+	for _, b := range buckets {
 		m := s.newMerger(ctx, b.Name, drive.ScanOptions{}, "", 1000)
 		for {
 			e, err := m.next()

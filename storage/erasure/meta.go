@@ -80,6 +80,19 @@ func mergeRecords(recs []*drive.Record, responded []bool) *objView {
 		}
 	}
 	sortViews(view.versions)
+	// A version ID appears once: when an interrupted overwrite left both the
+	// old and the new null version on a quorum, the newer one wins.
+	seen := map[string]bool{}
+	kept := view.versions[:0]
+	for _, vv := range view.versions {
+		if seen[vv.v.ID] {
+			view.extra = true
+			continue
+		}
+		seen[vv.v.ID] = true
+		kept = append(kept, vv)
+	}
+	view.versions = kept
 	return view
 }
 
