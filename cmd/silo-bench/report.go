@@ -69,7 +69,8 @@ func (r *report) print(w io.Writer) {
 	p("")
 	p("| measure | value |")
 	p("|---|---|")
-	p("| sequential write, fsynced | %.0f MiB/s |", r.Raw.WriteMiBs)
+	p("| sequential write, one file fsynced at the end | %.0f MiB/s |", r.Raw.WriteOneMiBs)
+	p("| sequential write, 64 MiB files each fsynced | %.0f MiB/s |", r.Raw.Write64MiBs)
 	if r.Raw.DirectReadOK {
 		p("| sequential read, O_DIRECT | %.0f MiB/s |", r.Raw.ReadMiBs)
 	} else {
@@ -101,7 +102,11 @@ func (r *report) print(w io.Writer) {
 		p("| PUT | %s | %d | %.0f | %.1f | %s |", sizeName(put.Size), put.Concurrency, put.OpsPerSec(), put.MiBs(), ratio)
 		if i < len(r.Gets) {
 			get := r.Gets[i]
-			p("| GET | %s | %d | %.0f | %.1f | %.2f x %s |", sizeName(get.Size), get.Concurrency, get.OpsPerSec(), get.MiBs(), get.MiBs()/readRef, readName)
+			ratio := "-"
+			if get.Size >= mib {
+				ratio = fmt.Sprintf("%.2f x %s, %.2f x cached read", get.MiBs()/readRef, readName, get.MiBs()/r.Raw.CachedMiBs)
+			}
+			p("| GET | %s | %d | %.0f | %.1f | %s |", sizeName(get.Size), get.Concurrency, get.OpsPerSec(), get.MiBs(), ratio)
 		}
 	}
 	p("")
@@ -128,7 +133,7 @@ func (r *report) print(w io.Writer) {
 	p("")
 	if put, ok := r.find(r.Puts, 64*mib, 1); ok {
 		ratio := put.MiBs() / (r.Raw.WriteMiBs / exp)
-		p("- 64 MiB PUT >= 0.5 x raw write / expansion: %.1f MiB/s vs %.1f MiB/s = %.2f x: **%s**",
+		p("- 64 MiB PUT >= 0.5 x raw write / expansion (raw write = the better of the two write figures): %.1f MiB/s vs %.1f MiB/s = %.2f x: **%s**",
 			put.MiBs(), r.Raw.WriteMiBs/exp, ratio, verdict(ratio >= 0.5))
 		if exp != 1.5 {
 			p("  (with the brief's assumed 1.5x expansion the bar would be %.1f MiB/s: %.2f x)", r.Raw.WriteMiBs/1.5, put.MiBs()/(r.Raw.WriteMiBs/1.5))
