@@ -23,7 +23,7 @@ const (
 // Options tunes Open.
 type Options struct {
 	// BatchDelay is the longest a metadata commit waits to share its fsync
-	// with concurrent commits (bbolt group commit). 0 means 2ms.
+	// with concurrent commits (bbolt group commit). 0 means 1ms.
 	BatchDelay time.Duration
 	Logger     *slog.Logger
 }
@@ -65,7 +65,7 @@ func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
 	}
 	db.MaxBatchDelay = opts.BatchDelay
 	if db.MaxBatchDelay <= 0 {
-		db.MaxBatchDelay = 2 * time.Millisecond
+		db.MaxBatchDelay = time.Millisecond
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{bktBuckets, bktConfig, bktDataDirs} {

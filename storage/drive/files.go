@@ -101,17 +101,21 @@ func (w *ShardWriter) Commit() error {
 	}
 	w.f = nil
 	if _, err := os.Stat(w.dir); err != nil {
+		fan := filepath.Dir(w.dir)
+		_, fanErr := os.Stat(fan)
 		if err := os.MkdirAll(w.dir, 0o700); err != nil {
 			w.Abort()
 			return fmt.Errorf("create data dir on %s: %w", w.d.root, err)
 		}
-		if err := syncDir(filepath.Dir(w.dir)); err != nil {
+		if err := syncDir(fan); err != nil {
 			w.Abort()
 			return err
 		}
-		if err := syncDir(filepath.Dir(filepath.Dir(w.dir))); err != nil {
-			w.Abort()
-			return err
+		if fanErr != nil { // the fan-out directory is new too
+			if err := syncDir(filepath.Dir(fan)); err != nil {
+				w.Abort()
+				return err
+			}
 		}
 	}
 	if err := os.Rename(w.tmp, w.final); err != nil {

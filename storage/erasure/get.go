@@ -54,11 +54,17 @@ func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string
 	if r.part < 0 {
 		return nil, storage.ErrInvalidRange
 	}
+	// Buffers fit the largest block actually present (small objects need
+	// far less than a full block).
+	var largest int64
+	for _, p := range vv.v.Parts {
+		largest = max(largest, min(p.Size, blockSize))
+	}
 	r.bufs = make([][]byte, len(st.drives))
 	for p := range r.bufs {
-		r.bufs[p] = make([]byte, c.stride())
+		r.bufs[p] = make([]byte, hashLen+c.shardLen(largest))
 	}
-	r.block = make([]byte, 0, blockSize)
+	r.block = make([]byte, 0, c.shardLen(largest)*int64(c.data))
 	if err := r.openPart(); err != nil {
 		return nil, err
 	}
