@@ -221,7 +221,9 @@ func setObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo, showChecks
 	}
 	for k, v := range info.Metadata {
 		if strings.HasPrefix(k, "x-amz-meta-") {
-			h[http.CanonicalHeaderKey(k)] = []string{v}
+			// Lower-case on the wire, as S3 sends them: some SDKs
+			// (botocore) keep the case they receive in Metadata keys.
+			h[strings.ToLower(k)] = []string{v}
 		}
 	}
 	for _, name := range storedHeaders() {
