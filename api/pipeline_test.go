@@ -142,3 +142,11 @@ func TestSlowDownWhenSaturated(t *testing.T) {
 		t.Fatalf("health while saturated = %d", resp.StatusCode)
 	}
 }
+
+func TestHealthPathOtherMethodIsS3(t *testing.T) {
+	srv := newTestServer(t, noStore{}, Config{}, nil)
+	resp, body := do(t, signedRequest(t, "POST", srv.URL+"/minio/health/live", testSecretKey, nil, nil))
+	if resp.StatusCode != 501 || errorCode(body) != "NotImplemented" {
+		t.Fatalf("POST health path: %d %s", resp.StatusCode, body)
+	}
+}
