@@ -38,8 +38,14 @@ type outcome struct {
 // through Result.Body and checksum.Reader, and reporting the outcome.
 func verifyServer(t *testing.T, v *Verifier) (*httptest.Server, <-chan outcome) {
 	t.Helper()
+	return verifyServerTLS(t, v, false)
+}
+
+// verifyServerTLS is verifyServer, over TLS when useTLS is set.
+func verifyServerTLS(t *testing.T, v *Verifier, useTLS bool) (*httptest.Server, <-chan outcome) {
+	t.Helper()
 	ch := make(chan outcome, 16)
-	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var o outcome
 		o.res, o.err = v.Verify(r)
 		if o.err == nil {
@@ -60,6 +66,11 @@ func verifyServer(t *testing.T, v *Verifier) (*httptest.Server, <-chan outcome) 
 		w.Header().Set("ETag", `"d41d8cd98f00b204e9800998ecf8427e"`)
 		w.WriteHeader(http.StatusOK)
 	}))
+	if useTLS {
+		srv.StartTLS()
+	} else {
+		srv.Start()
+	}
 	t.Cleanup(srv.Close)
 	return srv, ch
 }
