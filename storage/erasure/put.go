@@ -160,10 +160,18 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 			w.abort()
 			return nil, fmt.Errorf("got %d of %d bytes: %w", cr.n, size, storage.ErrIncompleteBody)
 		}
+		// The read past the declared size is where a verifying body (payload
+		// hash, chunk signatures, checksum trailers) reports a mismatch, so its
+		// error aborts the write just like extra bytes do.
 		var one [1]byte
-		if k, _ := io.ReadFull(r, one[:]); k > 0 {
+		k, err := io.ReadFull(r, one[:])
+		if k > 0 {
 			w.abort()
 			return nil, fmt.Errorf("body longer than %d bytes: %w", size, storage.ErrEntityTooLarge)
+		}
+		if err != nil && !errors.Is(err, io.EOF) {
+			w.abort()
+			return nil, fmt.Errorf("read body: %w", err)
 		}
 	} else if cr.n > storage.MaxObjectSize {
 		w.abort()
