@@ -13,7 +13,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -451,5 +450,38 @@ func TestAnonymous(t *testing.T) {
 	if o.err != nil || string(o.body) != "abc" || o.sums["CRC32"] != crc32b64([]byte("abc")) {
 		t.Fatalf("outcome %+v, %v, body %q", o.res, o.err, o.body)
 	}
-	_ = strconv.Itoa
+	// Signed streaming without a V4 signature cannot be verified.
+	r, _ = http.NewRequest(http.MethodPut, srv.URL+"/bucket/k", strings.NewReader(body))
+	r.Header.Set("X-Amz-Content-Sha256", streamingSigned)
+	r.Header.Set("X-Amz-Decoded-Content-Length", "3")
+	if o = do(t, r, ch); !errors.Is(o.err, ErrInvalidContentSHA256) {
+		t.Fatalf("anonymous signed streaming: err = %v", o.err)
+	}
+	// A wrong digest on an anonymous request is still caught.
+	r, _ = http.NewRequest(http.MethodPut, srv.URL+"/bucket/k", strings.NewReader("abc"))
+	r.Header.Set("X-Amz-Content-Sha256", emptySHA256)
+	if o = do(t, r, ch); !errors.Is(o.err, ErrContentSHA256Mismatch) {
+		t.Fatalf("anonymous wrong digest: err = %v", o.err)
+	}
+}
+
+func TestSessionToken(t *testing.T) {
+	v := NewVerifier(Config{Region: "us-east-1", Credentials: staticCreds{exampleAccessKey: exampleSecret}})
+	srv, ch := verifyServer(t, v)
+	r, _ := http.NewRequest(http.MethodGet, srv.URL+"/bucket/k", nil)
+	r = signer.SignV4(*r, exampleAccessKey, exampleSecret, "session-token", "us-east-1")
+	if o := do(t, r, ch); o.err != nil || o.res.SessionToken != "session-token" {
+		t.Fatalf("header token: %+v, %v", o.res, o.err)
+	}
+	r, _ = http.NewRequest(http.MethodGet, srv.URL+"/bucket/k", nil)
+	r = signer.PreSignV4(*r, exampleAccessKey, exampleSecret, "query-token", "us-east-1", 60)
+	if o := do(t, r, ch); o.err != nil || o.res.SessionToken != "query-token" {
+		t.Fatalf("query token: %+v, %v", o.res, o.err)
+	}
+	r, _ = http.NewRequest(http.MethodGet, srv.URL+"/bucket/k", nil)
+	r = signer.SignV4(*r, exampleAccessKey, exampleSecret, "session-token", "us-east-1")
+	r.Header.Set("X-Amz-Security-Token", "swapped")
+	if o := do(t, r, ch); !errors.Is(o.err, ErrSignatureDoesNotMatch) {
+		t.Fatalf("swapped token: err = %v", o.err)
+	}
 }

@@ -72,6 +72,10 @@ type Result struct {
 	Anonymous bool
 	// Scheme is one of the Scheme* constants.
 	Scheme string
+	// SessionToken is the X-Amz-Security-Token (header or presigned query
+	// parameter) of a request signed with temporary credentials; the caller
+	// validates it against the access key. Empty when absent.
+	SessionToken string
 	// Body yields the decoded payload and must be used instead of r.Body:
 	// aws-chunked framing removed, every chunk signature verified
 	// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD and -TRAILER), the
@@ -107,34 +111,45 @@ func (v *Verifier) Verify(r *http.Request) (*Result, error) {
 	pairs := parseQuery(r.URL.RawQuery)
 	presignV4 := hasQuery(pairs, qAlgorithm) || hasQuery(pairs, qCredential) || hasQuery(pairs, qSignature)
 	presignV2 := hasQuery(pairs, qV2AccessKey)
+	var res *Result
+	var err error
 	switch {
 	case auth != "" && (presignV4 || presignV2), presignV4 && presignV2:
 		return nil, ErrAccessDeniedMixedAuth
 	case strings.HasPrefix(auth, algoV4+" "):
-		return v.verifyV4Header(r, auth)
+		res, err = v.verifyV4Header(r, auth)
 	case strings.HasPrefix(auth, "AWS "):
-		return v.verifyV2Header(r, auth)
+		res, err = v.verifyV2Header(r, auth)
 	case auth != "":
 		alg, _, _ := strings.Cut(auth, " ")
 		return nil, fmt.Errorf("%w: %q", ErrUnsupportedAlgorithm, alg)
 	case presignV4:
-		return v.verifyV4Presigned(r, pairs)
+		res, err = v.verifyV4Presigned(r, pairs)
 	case presignV2:
-		return v.verifyV2Presigned(r, pairs)
+		res, err = v.verifyV2Presigned(r, pairs)
+	default:
+		res = &Result{Anonymous: true, Scheme: SchemeAnonymous}
+		err = v.attachBody(r, res, unsignedMode(r), nil)
 	}
-	res := &Result{Anonymous: true, Scheme: SchemeAnonymous}
-	if err := v.attachBody(r, res, unsignedMode(r), nil); err != nil {
+	if err != nil {
 		return nil, err
+	}
+	if !res.Anonymous {
+		res.SessionToken = r.Header.Get("X-Amz-Security-Token")
+		if tok, n := queryValue(pairs, "X-Amz-Security-Token"); n > 0 && res.SessionToken == "" {
+			res.SessionToken = tok
+		}
 	}
 	return res, nil
 }
 
-// unsignedMode is the payload mode of a request without a V4 signature: the
-// x-amz-content-sha256 digest or unsigned-trailer mode when given, else
-// UNSIGNED-PAYLOAD.
+// unsignedMode is the payload mode of a request without a V4 signature:
+// the x-amz-content-sha256 value when it is a digest or a streaming mode
+// (signed streaming modes then fail in attachBody: there is no seed
+// signature to chain from), else UNSIGNED-PAYLOAD.
 func unsignedMode(r *http.Request) string {
 	p := r.Header.Get("X-Amz-Content-Sha256")
-	if p == streamingUnsignedTrail || (len(p) == 64 && validPayloadHash(p)) {
+	if p != "" && validPayloadHash(p) {
 		return p
 	}
 	return unsignedPayload
