@@ -124,20 +124,32 @@ func (v *Verifier) verifyV4Presigned(r *http.Request, pairs []queryPair) (*Resul
 	if err := v.checkScope(p.cred, p.amzDate, true); err != nil {
 		return nil, err
 	}
-	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" && p.payload == unsignedPayload {
-		p.payload = h
+	// The payload hash is X-Amz-Content-Sha256 from the query, else
+	// UNSIGNED-PAYLOAD; a signer may also have used the header's value.
+	candidates := []string{p.payload}
+	if h := r.Header.Get("X-Amz-Content-Sha256"); h != "" && p.payload == unsignedPayload && h != unsignedPayload {
+		candidates = append(candidates, h)
 	}
-	if !validPayloadHash(p.payload) {
-		return nil, fmt.Errorf("%w: %q", ErrInvalidContentSHA256, p.payload)
+	for _, c := range candidates {
+		if !validPayloadHash(c) {
+			return nil, fmt.Errorf("%w: %q", ErrInvalidContentSHA256, c)
+		}
 	}
 	secret, err := v.lookup(r, p.cred.accessKey)
 	if err != nil {
 		return nil, err
 	}
 	key := signingKey(secret, p.cred.date, p.cred.region, p.cred.service)
-	canonical := canonicalRequest(r, canonicalQuery(pairs, qSignature), p.signedHeaders, p.payload)
-	want := hex.EncodeToString(hmacSHA256(key, stringToSign(p.amzDate, p.cred.scope(), canonical)))
-	if !signatureMatches(p.signature, want) {
+	query := canonicalQuery(pairs, qSignature)
+	matched := false
+	for _, c := range candidates {
+		canonical := canonicalRequest(r, query, p.signedHeaders, c)
+		want := hex.EncodeToString(hmacSHA256(key, stringToSign(p.amzDate, p.cred.scope(), canonical)))
+		if signatureMatches(p.signature, want) && !matched {
+			matched, p.payload = true, c
+		}
+	}
+	if !matched {
 		return nil, fmt.Errorf("%w: presigned signature", ErrSignatureDoesNotMatch)
 	}
 	now := v.now()

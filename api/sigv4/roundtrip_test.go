@@ -485,3 +485,38 @@ func TestSessionToken(t *testing.T) {
 		t.Fatalf("swapped token: err = %v", o.err)
 	}
 }
+
+// TestPresignedPutWithContentHeader: a presigned PUT whose sender adds an
+// x-amz-content-sha256 header the URL did not sign still verifies, and a
+// presigned URL signed over the header's digest checks the body.
+func TestPresignedPutWithContentHeader(t *testing.T) {
+	v := NewVerifier(Config{Region: "us-east-1", Credentials: staticCreds{exampleAccessKey: exampleSecret}})
+	srv, ch := verifyServer(t, v)
+	creds := aws.Credentials{AccessKeyID: exampleAccessKey, SecretAccessKey: exampleSecret}
+	s3opt := func(o *v4.SignerOptions) { o.DisableURIPathEscaping = true }
+	payload := []byte("presigned body")
+	tests := []struct {
+		name, signedHash, sentHash, body string
+		err                              error
+	}{
+		{"unsigned URL, header added", unsignedPayload, hexSHA256(payload), string(payload), nil},
+		{"digest-signed URL", hexSHA256(payload), hexSHA256(payload), string(payload), nil},
+		{"digest-signed URL, body changed", hexSHA256(payload), hexSHA256(payload), "presigned bodY", ErrContentSHA256Mismatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			r, _ := http.NewRequest(http.MethodPut, "", nil)
+			r.URL = objectURL(srv, "k")
+			r.URL.RawQuery = "X-Amz-Expires=60"
+			signed, _, err := v4.NewSigner(s3opt).PresignHTTP(context.Background(), creds, r, tt.signedHash, "s3", "us-east-1", time.Now())
+			if err != nil {
+				t.Fatal(err)
+			}
+			req, _ := http.NewRequest(http.MethodPut, signed, strings.NewReader(tt.body))
+			req.Header.Set("X-Amz-Content-Sha256", tt.sentHash)
+			if o := do(t, req, ch); !errors.Is(o.err, tt.err) {
+				t.Fatalf("err = %v, want %v", o.err, tt.err)
+			}
+		})
+	}
+}

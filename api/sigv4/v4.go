@@ -307,7 +307,7 @@ func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
 	for _, c := range candidates {
 		canonical := canonicalRequest(r, query, a.signedHeaders, c)
 		want := hex.EncodeToString(hmacSHA256(key, stringToSign(amzDate, a.cred.scope(), canonical)))
-		if signatureMatches(a.signature, want) {
+		if signatureMatches(a.signature, want) && !matched {
 			matched, payload = true, c
 		}
 	}
