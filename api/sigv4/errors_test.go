@@ -4,6 +4,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 )
 
 // TestVerifyErrors checks which sentinel each malformed request earns.
@@ -120,5 +121,23 @@ func TestChunkedLengths(t *testing.T) {
 				t.Fatalf("body %q", got)
 			}
 		})
+	}
+}
+
+// TestAnyRegion: with no configured region every scope region is accepted
+// (and still part of the signature).
+func TestAnyRegion(t *testing.T) {
+	v := NewVerifier(Config{Credentials: staticCreds{exampleAccessKey: exampleSecret},
+		Now: func() time.Time { return mustTime(t, amzDateFormat, "20130524T000000Z") }})
+	r := newReq("GET", "examplebucket.s3.amazonaws.com", "/test.txt", "", map[string]string{
+		"Range": "bytes=0-9", "x-amz-content-sha256": emptySHA256, "x-amz-date": "20130524T000000Z",
+		"Authorization": "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request,SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,Signature=f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41",
+	})
+	if _, err := v.Verify(r); err != nil {
+		t.Fatalf("us-east-1: %v", err)
+	}
+	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "us-east-1", "eu-west-1", 1))
+	if _, err := v.Verify(r); !errors.Is(err, ErrSignatureDoesNotMatch) {
+		t.Fatalf("eu-west-1 with a us-east-1 signature: %v", err)
 	}
 }

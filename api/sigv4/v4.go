@@ -232,7 +232,7 @@ func (v *Verifier) checkSkew(t time.Time) error {
 // checkScope validates the credential scope's region and date against the
 // request date.
 func (v *Verifier) checkScope(c credential, amzDate string, presigned bool) error {
-	if c.region != v.region {
+	if v.region != "" && c.region != v.region {
 		return &RegionError{Got: c.region, Want: v.region, Presigned: presigned}
 	}
 	if !strings.HasPrefix(amzDate, c.date) {

@@ -22,6 +22,7 @@ type CredentialLookup interface {
 type Config struct {
 	// Region is the only region accepted in credential scopes, e.g.
 	// "us-east-1". Requests scoped to another region fail with *RegionError.
+	// Empty accepts any region, as MinIO does when no region is configured.
 	Region string
 	// Credentials resolves access keys to secrets.
 	Credentials CredentialLookup
@@ -58,9 +59,6 @@ func NewVerifier(cfg Config) *Verifier {
 	if v.maxSkew <= 0 {
 		v.maxSkew = 15 * time.Minute
 	}
-	if v.region == "" {
-		v.region = "us-east-1"
-	}
 	return v
 }
 
@@ -85,8 +83,11 @@ type Result struct {
 	// verified). A mismatch makes the Read that would have returned io.EOF
 	// return a wrapped sentinel instead (ErrContentSHA256Mismatch,
 	// ErrSignatureDoesNotMatch for a chunk or the trailer, ErrIncompleteBody or
-	// ErrMalformedChunk for bad framing). Reads never buffer more than one
-	// chunk. Close closes r.Body.
+	// ErrMalformedChunk for bad framing). Reads never buffer: a chunk's bytes
+	// are returned as they arrive and its signature error comes, at the
+	// latest, with the Read that reaches the end of that chunk (so possibly
+	// before EOF). Callers must not commit anything before Body returned
+	// io.EOF. Close closes r.Body.
 	Body io.ReadCloser
 	// ContentLength is the decoded payload length:
 	// x-amz-decoded-content-length for aws-chunked, else r.ContentLength
