@@ -2,6 +2,7 @@ package server
 
 import (
 	"fmt"
+	"net"
 	"strings"
 )
 
@@ -11,7 +12,7 @@ func (s *Server) printBanner() {
 	var b strings.Builder
 	url := s.URL()
 	fmt.Fprintf(&b, "Silo %s\n", s.cfg.Version)
-	fmt.Fprintf(&b, "API:         %s  (listening on %s)\n", url, s.Addr())
+	fmt.Fprintf(&b, "API:         %s  (listening on %s)\n", strings.Join(s.endpoints(), "  "), s.Addr())
 	fmt.Fprintf(&b, "Drives:      %d: %s\n", len(s.cfg.Drives), summarizeDrives(s.cfg.Drives))
 	l := s.store.layout()
 	fmt.Fprintf(&b, "Erasure:     %d set(s) x %d drives, STANDARD EC:%d (%d data), REDUCED_REDUNDANCY EC:%d\n",
@@ -42,6 +43,33 @@ func (s *Server) printBanner() {
 	}
 	fmt.Fprintf(&b, "\n")
 	_, _ = s.out.Write([]byte(b.String()))
+}
+
+// endpoints lists the URLs clients can use: the loopback URL first, then,
+// when listening on all interfaces, one per interface address (up to four).
+func (s *Server) endpoints() []string {
+	urls := []string{s.URL()}
+	host, port, _ := net.SplitHostPort(s.Addr().String())
+	lip := net.ParseIP(host)
+	if lip == nil || !lip.IsUnspecified() {
+		return urls
+	}
+	addrs, err := net.InterfaceAddrs()
+	if err != nil {
+		return urls
+	}
+	scheme, _, _ := strings.Cut(urls[0], "://")
+	for _, a := range addrs {
+		ipn, ok := a.(*net.IPNet)
+		if !ok || ipn.IP.IsLoopback() || ipn.IP.IsLinkLocalUnicast() || len(urls) > 4 {
+			continue
+		}
+		if ipn.IP.To4() == nil && lip.To4() != nil {
+			continue // an IPv4-only listener
+		}
+		urls = append(urls, scheme+"://"+net.JoinHostPort(ipn.IP.String(), port))
+	}
+	return urls
 }
 
 // summarizeDrives lists up to four drives and elides the rest.
