@@ -2,9 +2,12 @@ package sigv4
 
 import (
 	"errors"
+	"net/http"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/silo-project/silo/iam"
 )
 
 // TestVerifyErrors checks which sentinel each malformed request earns.
@@ -139,5 +142,15 @@ func TestAnyRegion(t *testing.T) {
 	r.Header.Set("Authorization", strings.Replace(r.Header.Get("Authorization"), "us-east-1", "eu-west-1", 1))
 	if _, err := v.Verify(r); !errors.Is(err, ErrSignatureDoesNotMatch) {
 		t.Fatalf("eu-west-1 with a us-east-1 signature: %v", err)
+	}
+}
+
+// TestLookupErrorJoined: the CredentialLookup's own error stays visible.
+func TestLookupErrorJoined(t *testing.T) {
+	v := NewVerifier(Config{Region: "us-east-1", Credentials: iam.NewRootOnly(iam.Credentials{AccessKey: "root", SecretKey: "secret12345"})})
+	r := newReq("GET", "h", "/", "", map[string]string{"Authorization": "AWS NOPE:abc=", "Date": time.Now().UTC().Format(http.TimeFormat)})
+	_, err := v.Verify(r)
+	if !errors.Is(err, ErrInvalidAccessKeyID) || !errors.Is(err, iam.ErrNoSuchAccessKey) {
+		t.Fatalf("err = %v", err)
 	}
 }

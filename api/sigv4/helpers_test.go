@@ -9,7 +9,12 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/silo-project/silo/iam"
 )
+
+// iam.RootOnly is the CredentialLookup the server wires in.
+var _ CredentialLookup = (*iam.RootOnly)(nil)
 
 // The AWS documentation's example credentials.
 const (
