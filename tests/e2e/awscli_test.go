@@ -38,7 +38,9 @@ func newAWSCLI(t *testing.T, srv *server) *awsCLI {
 		"AWS_EC2_METADATA_DISABLED=true",
 		"AWS_MAX_ATTEMPTS=1",
 	)
-	args := []string{"--endpoint-url", srv.endpoint, "--no-cli-pager"}
+	// A bounded read timeout turns a stalled request into a visible failure
+	// instead of the CLI's silent 60 s wait.
+	args := []string{"--endpoint-url", srv.endpoint, "--no-cli-pager", "--cli-read-timeout", "20"}
 	if srv.tls {
 		args = append(args, "--ca-bundle", srv.caFile)
 	}
