@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/silo-project/silo/tlsutil"
@@ -42,6 +43,10 @@ type Server struct {
 	ln     net.Listener
 	http   *http.Server
 	closed sync.Once
+
+	// handlers counts running handlers, so that the store is closed only
+	// after the last one returned (or a bounded wait after a forced close).
+	handlers atomic.Int64
 }
 
 // New opens the store on cfg.Drives, resolves root credentials, loads TLS
@@ -95,9 +100,18 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	s.ln = ln
 	met := newMetrics(cfg.Version, s.store.health)
 	scrape := withMetricsAuth(met.handler(), cfg.MetricsAuth, s.creds)
-	s.http = newHTTPServer(cfg, met.middleware(routes(handler, scrape)), s.log)
+	s.http = newHTTPServer(cfg, s.track(met.middleware(routes(handler, scrape))), s.log)
 	ok = true
 	return s, nil
+}
+
+// track counts running handlers in s.handlers.
+func (s *Server) track(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.handlers.Add(1)
+		defer s.handlers.Add(-1)
+		next.ServeHTTP(w, r)
+	})
 }
 
 // routes sends the Prometheus scrape paths to metrics and everything else
@@ -171,6 +185,15 @@ func (s *Server) Run(ctx context.Context) error {
 		s.log.Warn("in-flight requests did not finish in time; closing their connections",
 			"timeout", s.cfg.ShutdownTimeout.String())
 		_ = s.http.Close()
+		// Handlers notice their closed connections; give them a moment to
+		// return before the store goes away under them.
+		deadline := time.Now().Add(5 * time.Second)
+		for s.handlers.Load() > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond)
+		}
+		if n := s.handlers.Load(); n > 0 {
+			s.log.Warn("closing the store while requests are still running", "requests", n)
+		}
 	}
 	<-serveErr // http.ErrServerClosed
 	s.log.Info("server stopped")
