@@ -54,6 +54,12 @@ func withDeadlines(next http.Handler, bodyIdle, writeIdle time.Duration) http.Ha
 		_ = rc.SetWriteDeadline(now.Add(writeIdle))
 		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 			_ = rc.SetReadDeadline(now.Add(bodyIdle))
+			// Wrap the body in a shallow copy of the request: net/http
+			// inspects the original request's Body after the handler to
+			// decide whether to drain or close, and a replaced Body would
+			// make it drain up to 256 KiB before answering (a client
+			// waiting for an early error would then hang).
+			r = r.WithContext(r.Context())
 			r.Body = &idleBody{ReadCloser: r.Body, rc: rc, idle: bodyIdle, last: now}
 		}
 		next.ServeHTTP(&idleWriter{ResponseWriter: w, rc: rc, idle: writeIdle, last: now}, r)

@@ -148,6 +148,19 @@ func TestBodyDeadlines(t *testing.T) {
 	}
 }
 
+// TestEarlyAnswer checks that a handler rejecting a request without reading
+// its (huge, mostly unsent) body answers at once and closes the connection,
+// instead of waiting for the body.
+func TestEarlyAnswer(t *testing.T) {
+	addr := startHTTP(t, Config{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "too large", http.StatusBadRequest)
+	}))
+	got := rawRequest(t, addr, "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 5368709121\r\n\r\nabc")
+	if got != "HTTP/1.1 400 Bad Request" {
+		t.Fatalf("status %q", got)
+	}
+}
+
 // TestLongResponse checks that a bodyless request whose handler runs longer
 // than the body idle timeout is not cut off, and that a keep-alive
 // connection works for a following request after an upload.
