@@ -388,6 +388,20 @@ func TestRoundTripMinioSigner(t *testing.T) {
 			r.URL = objectURL(srv, "dir/x y.txt")
 			return signer.PreSignV2(*r, exampleAccessKey, exampleSecret, 60, false)
 		}},
+		{name: "PreSignV2 with sub-resources", scheme: SchemeV2Presigned, build: func() *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, "", nil)
+			r.URL = objectURL(srv, "k")
+			r.URL.RawQuery = "versionId=v1&response-content-type=text%2Fplain&response-content-disposition=attachment%3B%20filename%3D%22a%20b%22&foo=bar"
+			return signer.PreSignV2(*r, exampleAccessKey, exampleSecret, 60, false)
+		}},
+		{name: "PreSignV2 sub-resource tampered", wantErr: ErrSignatureDoesNotMatch, build: func() *http.Request {
+			r, _ := http.NewRequest(http.MethodGet, "", nil)
+			r.URL = objectURL(srv, "k")
+			r.URL.RawQuery = "versionId=v1"
+			r = signer.PreSignV2(*r, exampleAccessKey, exampleSecret, 60, false)
+			r.URL.RawQuery = strings.Replace(r.URL.RawQuery, "versionId=v1", "versionId=v2", 1)
+			return r
+		}},
 		{name: "PreSignV2 expired", wantErr: ErrExpiredPresignRequest, build: func() *http.Request {
 			r, _ := http.NewRequest(http.MethodGet, "", nil)
 			r.URL = objectURL(srv, "k")
@@ -515,6 +529,33 @@ func TestPresignedPutWithContentHeader(t *testing.T) {
 			req, _ := http.NewRequest(http.MethodPut, signed, strings.NewReader(tt.body))
 			req.Header.Set("X-Amz-Content-Sha256", tt.sentHash)
 			if o := do(t, req, ch); !errors.Is(o.err, tt.err) {
+				t.Fatalf("err = %v, want %v", o.err, tt.err)
+			}
+		})
+	}
+}
+
+// TestV2VirtualHostDomains: with Config.Domains, a V2 signature binds the
+// bucket the domain names, and no other Host prefix.
+func TestV2VirtualHostDomains(t *testing.T) {
+	tests := []struct {
+		name, host, signHost string
+		domains              []string
+		err                  error
+	}{
+		{"no domains: heuristic", "mybucket.s3.example.com", "mybucket.s3.example.com", nil, nil},
+		{"domain matches", "mybucket.s3.example.com", "mybucket.s3.example.com", []string{"s3.example.com"}, nil},
+		{"other domain", "mybucket.s3.example.com", "mybucket.s3.example.com", []string{"storage.local"}, ErrSignatureDoesNotMatch},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			v := NewVerifier(Config{Region: "us-east-1", Credentials: staticCreds{exampleAccessKey: exampleSecret}, Domains: tt.domains})
+			srv, ch := verifyServer(t, v)
+			r, _ := http.NewRequest(http.MethodGet, srv.URL+"/obj", nil)
+			r.Host = tt.signHost
+			r = signer.SignV2(*r, exampleAccessKey, exampleSecret, true)
+			r.Host = tt.host
+			if o := do(t, r, ch); !errors.Is(o.err, tt.err) {
 				t.Fatalf("err = %v, want %v", o.err, tt.err)
 			}
 		})

@@ -103,10 +103,11 @@ func subResourcesV2(pairs []queryPair) string {
 }
 
 // resourcesV2 lists the CanonicalizedResource candidates of r: the path as
-// signed by path-style clients (encoded once, or as sent), then, because the
-// verifier does not know the server's domain, "/<bucket>" + path for every
-// dot-separated prefix of the Host that could be a virtual-hosted bucket.
-func resourcesV2(r *http.Request, pairs []queryPair) []string {
+// signed by path-style clients (encoded once, or as sent), then
+// "/<bucket>" + path for a virtual-hosted bucket: the Host minus one of
+// domains, or, when no domains are configured, every dot-separated prefix
+// of the Host.
+func resourcesV2(r *http.Request, pairs []queryPair, domains []string) []string {
 	sub := subResourcesV2(pairs)
 	paths := []string{canonicalURI(r)}
 	if ep := r.URL.EscapedPath(); ep != "" && ep != paths[0] {
@@ -123,11 +124,22 @@ func resourcesV2(r *http.Request, pairs []queryPair) []string {
 	if host == "" || net.ParseIP(strings.Trim(host, "[]")) != nil {
 		return out
 	}
-	for i := 0; i <= len(host); i++ {
-		if i == len(host) || host[i] == '.' {
-			for _, p := range paths {
-				out = append(out, "/"+host[:i]+p+sub)
+	var buckets []string
+	for _, d := range domains {
+		if b, ok := strings.CutSuffix(strings.ToLower(host), "."+strings.ToLower(d)); ok && b != "" {
+			buckets = append(buckets, host[:len(b)])
+		}
+	}
+	if len(domains) == 0 {
+		for i := 0; i <= len(host); i++ {
+			if i == len(host) || host[i] == '.' {
+				buckets = append(buckets, host[:i])
 			}
+		}
+	}
+	for _, b := range buckets {
+		for _, p := range paths {
+			out = append(out, "/"+b+p+sub)
 		}
 	}
 	return out
@@ -135,12 +147,12 @@ func resourcesV2(r *http.Request, pairs []queryPair) []string {
 
 // stringsToSignV2 lists the V2 strings to sign for r with the given date
 // line candidates.
-func stringsToSignV2(r *http.Request, pairs []queryPair, dates []string) []string {
+func stringsToSignV2(r *http.Request, pairs []queryPair, dates []string, domains []string) []string {
 	head := r.Method + "\n" + r.Header.Get("Content-Md5") + "\n" + r.Header.Get("Content-Type") + "\n"
 	amz := amzHeadersV2(r)
 	var out []string
 	for _, d := range dates {
-		for _, res := range resourcesV2(r, pairs) {
+		for _, res := range resourcesV2(r, pairs, domains) {
 			out = append(out, head+d+"\n"+amz+res)
 		}
 	}
@@ -201,7 +213,7 @@ func (v *Verifier) verifyV2Header(r *http.Request, h string) (*Result, error) {
 		return nil, err
 	}
 	pairs := parseQuery(r.URL.RawQuery)
-	if !matchV2(secret, signature, stringsToSignV2(r, pairs, dates)) {
+	if !matchV2(secret, signature, stringsToSignV2(r, pairs, dates, v.domains)) {
 		return nil, fmt.Errorf("%w: V2 header signature", ErrSignatureDoesNotMatch)
 	}
 	if err := v.checkSkew(t); err != nil {
@@ -244,7 +256,7 @@ func (v *Verifier) verifyV2Presigned(r *http.Request, pairs []queryPair) (*Resul
 	if err != nil {
 		return nil, err
 	}
-	if !matchV2(secret, signature, stringsToSignV2(r, pairs, []string{expires})) {
+	if !matchV2(secret, signature, stringsToSignV2(r, pairs, []string{expires}, v.domains)) {
 		return nil, fmt.Errorf("%w: V2 presigned signature", ErrSignatureDoesNotMatch)
 	}
 	if v.now().Unix() > exp {

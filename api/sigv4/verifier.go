@@ -31,6 +31,11 @@ type Config struct {
 	// MaxSkew is the accepted distance between the request date and Now;
 	// 0 means 15 minutes.
 	MaxSkew time.Duration
+	// Domains are the server's virtual-host domains (SILO_DOMAIN). They
+	// only matter for Signature V2, whose string to sign names the bucket:
+	// with Domains set, a Host "<bucket>.<domain>" signs as "/<bucket>/...";
+	// without, every dot-separated prefix of the Host is tried as a bucket.
+	Domains []string
 }
 
 // Signature schemes reported in Result.Scheme.
@@ -44,6 +49,7 @@ const (
 
 // Verifier authenticates requests. It is safe for concurrent use.
 type Verifier struct {
+	domains []string
 	region  string
 	creds   CredentialLookup
 	now     func() time.Time
@@ -52,7 +58,8 @@ type Verifier struct {
 
 // NewVerifier returns a Verifier for cfg.
 func NewVerifier(cfg Config) *Verifier {
-	v := &Verifier{region: cfg.Region, creds: cfg.Credentials, now: cfg.Now, maxSkew: cfg.MaxSkew}
+	v := &Verifier{region: cfg.Region, creds: cfg.Credentials, now: cfg.Now, maxSkew: cfg.MaxSkew,
+		domains: append([]string(nil), cfg.Domains...)}
 	if v.now == nil {
 		v.now = time.Now
 	}
