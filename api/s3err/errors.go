@@ -95,6 +95,7 @@ func mappings() []mapping {
 		{sigv4.ErrInvalidPresign, AuthorizationQueryParametersError, ""},
 		{sigv4.ErrSignatureDoesNotMatch, SignatureDoesNotMatch, ""},
 		{sigv4.ErrInvalidAccessKeyID, InvalidAccessKeyID, ""},
+		{sigv4.ErrRequestNotReadyYet, AccessDenied, "Request is not valid yet."},
 		{sigv4.ErrRequestTimeTooSkewed, RequestTimeTooSkewed, ""},
 		{sigv4.ErrContentSHA256Mismatch, XAmzContentSHA256Mismatch, ""},
 		{sigv4.ErrInvalidContentSHA256, InvalidArgument, "x-amz-content-sha256 must be UNSIGNED-PAYLOAD, STREAMING-UNSIGNED-PAYLOAD-TRAILER, STREAMING-AWS4-HMAC-SHA256-PAYLOAD, STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER or a valid sha256 value."},

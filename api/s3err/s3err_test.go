@@ -87,6 +87,7 @@ func TestAuthSentinelsMap(t *testing.T) {
 		{sigv4.ErrSignatureDoesNotMatch, SignatureDoesNotMatch},
 		{sigv4.ErrInvalidAccessKeyID, InvalidAccessKeyID},
 		{sigv4.ErrRequestTimeTooSkewed, RequestTimeTooSkewed},
+		{sigv4.ErrRequestNotReadyYet, AccessDenied},
 		{sigv4.ErrExpiredPresignRequest, AccessDenied},
 		{sigv4.ErrMissingDateHeader, AccessDenied},
 		{sigv4.ErrMalformedDate, AccessDenied},

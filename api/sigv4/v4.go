@@ -229,10 +229,23 @@ func (v *Verifier) checkSkew(t time.Time) error {
 	return nil
 }
 
+// sameRegion reports whether a credential scope's region names the server's.
+// Old clients (s3cmd's default bucket_location) scope requests to "US", the
+// legacy name of us-east-1; AWS and MinIO accept it there.
+func sameRegion(scope, server string) bool {
+	if scope == "US" {
+		scope = "us-east-1"
+	}
+	if server == "US" {
+		server = "us-east-1"
+	}
+	return scope == server
+}
+
 // checkScope validates the credential scope's region and date against the
 // request date.
 func (v *Verifier) checkScope(c credential, amzDate string, presigned bool) error {
-	if v.region != "" && c.region != v.region {
+	if v.region != "" && !sameRegion(c.region, v.region) {
 		return &RegionError{Got: c.region, Want: v.region, Presigned: presigned}
 	}
 	if !strings.HasPrefix(amzDate, c.date) {
