@@ -36,7 +36,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	keys := fs.String("keys", "10000,100000,1000000", "comma-separated bucket sizes for the LIST measurement")
 	fs.StringVar(&o.dir, "dir", "", "directory to measure (default: a new directory under ./data/bench, else under $TMPDIR)")
 	fs.Int64Var(&o.rawMiB, "raw-mib", 1024, "MiB written for the raw sequential write/read figures")
-	fs.DurationVar(&o.listBudget, "list-budget", 6*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
+	fs.DurationVar(&o.listBudget, "list-budget", 8*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
 	fs.BoolVar(&o.keep, "keep", false, "keep the bench directory afterwards")
 	if err := fs.Parse(args); err != nil {
 		return o, err

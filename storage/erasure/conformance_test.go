@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"sync/atomic"
 	"testing"
 
 	"github.com/silo-project/silo/storage"
@@ -178,6 +179,15 @@ func TestConformance(t *testing.T) {
 	}
 	for _, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
+			var flipped atomic.Int64
+			defer func() {
+				if l.bitrot {
+					t.Logf("corrupted %d shard files", flipped.Load())
+					if flipped.Load() == 0 {
+						t.Errorf("the bitrot layout corrupted no shard file under <drive>/%s/data", sysDir)
+					}
+				}
+			}()
 			storagetest.Run(t, func(t *testing.T) storage.Store {
 				drives := makeDrives(t, l.drives)
 				before := l.offline / 2
@@ -191,7 +201,13 @@ func TestConformance(t *testing.T) {
 				if !l.bitrot {
 					return s
 				}
-				return &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}}
+				b := &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}}
+				t.Cleanup(func() {
+					b.mu.Lock()
+					defer b.mu.Unlock()
+					flipped.Add(int64(b.flipped))
+				})
+				return b
 			})
 		})
 	}

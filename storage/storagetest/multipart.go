@@ -204,6 +204,42 @@ func testMultipart(t *testing.T, s storage.Store) {
 		checkBytes(t, "single small part", got, p3)
 	})
 
+	t.Run("ConditionalAndVersioned", func(t *testing.T) {
+		const key = "mp/conditional"
+		old := Data(720, 50)
+		oldInfo := put(t, s, bucket, key, old, storage.PutOptions{})
+		id := newUpload(t, s, bucket, key, storage.PutOptions{})
+		putPart(t, s, bucket, key, id, 1, p3)
+		parts := []storage.CompletePart{{Number: 1, ETag: MD5Hex(p3)}}
+		_, err := s.CompleteMultipartUpload(ctx, bucket, key, id, parts, storage.CompleteOptions{IfNoneMatch: true})
+		wantErr(t, "CompleteMultipartUpload IfNoneMatch on an existing key", err, storage.ErrPreconditionFailed)
+		_, err = s.CompleteMultipartUpload(ctx, bucket, key, id, parts, storage.CompleteOptions{IfMatch: MD5Hex([]byte("other"))})
+		wantErr(t, "CompleteMultipartUpload IfMatch wrong", err, storage.ErrPreconditionFailed)
+		veto := fmt.Errorf("checksum mismatch")
+		var seen storage.ObjectInfo
+		_, err = s.CompleteMultipartUpload(ctx, bucket, key, id, parts, storage.CompleteOptions{
+			PreCommit: func(info *storage.ObjectInfo) error { seen = *info; return veto }})
+		wantErr(t, "CompleteMultipartUpload vetoed by PreCommit", err, veto)
+		if seen.Size != int64(len(p3)) || seen.ETag != MultipartETag(p3) {
+			t.Errorf("PreCommit saw size %d etag %q, want %d %q", seen.Size, seen.ETag, len(p3), MultipartETag(p3))
+		}
+		got, _ := mustRead(t, s, bucket, key, nil, storage.GetOptions{})
+		checkBytes(t, "object after refused completions", got, old)
+
+		id = newUpload(t, s, bucket, key, storage.PutOptions{})
+		putPart(t, s, bucket, key, id, 1, p3)
+		info, err := s.CompleteMultipartUpload(ctx, bucket, key, id, parts,
+			storage.CompleteOptions{IfMatch: oldInfo.ETag, Versioning: storage.VersioningEnabled})
+		if err != nil {
+			t.Fatalf("CompleteMultipartUpload IfMatch right, versioned: %v", err)
+		}
+		if info.VersionID == "" || info.VersionID == storage.NullVersionID {
+			t.Errorf("versioned completion got version %q", info.VersionID)
+		}
+		checkVersions(t, s, bucket, key, []version{{id: info.VersionID, data: nil, marker: false}, {id: storage.NullVersionID, data: old}},
+			map[string]string{info.VersionID: MultipartETag(p3)})
+	})
+
 	t.Run("PartErrors", func(t *testing.T) {
 		const key = "mp/part-errors"
 		id := newUpload(t, s, bucket, key, storage.PutOptions{})
