@@ -51,6 +51,13 @@ func withDeadlines(next http.Handler, bodyIdle, writeIdle time.Duration) http.Ha
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		now := time.Now()
+		if r.ContentLength == 0 && r.ProtoAtLeast(1, 1) && strings.EqualFold(r.Header.Get("Expect"), "100-continue") {
+			// net/http sends 100 Continue only when a body is expected.
+			// botocore (AWS CLI, boto3) waits for it even on empty PUTs and
+			// then stalls on its next request on the connection if the final
+			// response came first, so announce it here.
+			w.WriteHeader(http.StatusContinue)
+		}
 		_ = rc.SetWriteDeadline(now.Add(writeIdle))
 		if r.Body != nil && r.Body != http.NoBody && r.ContentLength != 0 {
 			_ = rc.SetReadDeadline(now.Add(bodyIdle))

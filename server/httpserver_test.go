@@ -161,6 +161,25 @@ func TestEarlyAnswer(t *testing.T) {
 	}
 }
 
+// TestContinueOnEmptyBody checks that an empty request expecting 100
+// Continue gets it before the final response.
+func TestContinueOnEmptyBody(t *testing.T) {
+	addr := startHTTP(t, Config{}, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	tests := []struct {
+		name, req, want string
+	}{
+		{name: "empty with expect", req: "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\nExpect: 100-continue\r\n\r\n", want: "HTTP/1.1 100 Continue"},
+		{name: "empty without expect", req: "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n", want: "HTTP/1.1 200 OK"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := rawRequest(t, addr, tt.req); got != tt.want {
+				t.Fatalf("first status line %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 // TestLongResponse checks that a bodyless request whose handler runs longer
 // than the body idle timeout is not cut off, and that a keep-alive
 // connection works for a following request after an upload.
