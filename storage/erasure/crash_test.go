@@ -35,6 +35,7 @@ import (
 //
 //	ready
 //	start <op> <key> put <sha256> <size>
+//	start <op> <key> mpu <sha256> <size>   (multipart upload)
 //	start <op> <key> del
 //	ack <op>
 //
@@ -51,9 +52,10 @@ const (
 
 // crashOp is what the parent learns of one operation from the child.
 type crashOp struct {
-	key   string
-	state string // sha256 hex of the content, or "" for deleted
-	acked bool
+	key       string
+	state     string // sha256 hex of the content, or "" for deleted
+	acked     bool
+	multipart bool
 }
 
 // TestCrashChild is the writer process; it does nothing unless started by
@@ -89,6 +91,18 @@ func TestCrashChild(t *testing.T) {
 			for n := 0; ; n++ {
 				op := fmt.Sprintf("%d.%d.%d", seed, w, n)
 				key := fmt.Sprintf("w%d/k%d", w, rng.IntN(crashKeys))
+				if rng.IntN(12) == 0 {
+					// A multipart upload: a 5 MiB part and a small last part.
+					p1 := storagetest.Data(rng.Uint64(), storage.MinPartSize)
+					p2 := storagetest.Data(rng.Uint64(), rng.IntN(300<<10))
+					emit("start %s %s mpu %s %d", op, key, storagetest.SHA256Hex(append(append([]byte{}, p1...), p2...)), len(p1)+len(p2))
+					if err := crashMultipart(ctx, s, key, p1, p2); err != nil {
+						emit("error %s %v", op, err)
+						continue
+					}
+					emit("ack %s", op)
+					continue
+				}
 				if rng.IntN(8) == 0 {
 					emit("start %s %s del", op, key)
 					if _, err := s.DeleteObject(ctx, crashBucket, key, storage.DeleteOptions{}); err != nil {
@@ -110,6 +124,24 @@ func TestCrashChild(t *testing.T) {
 		})
 	}
 	wg.Wait()
+}
+
+// crashMultipart uploads p1 and p2 as the two parts of key.
+func crashMultipart(ctx context.Context, s storage.Store, key string, p1, p2 []byte) error {
+	id, err := s.NewMultipartUpload(ctx, crashBucket, key, storage.PutOptions{})
+	if err != nil {
+		return err
+	}
+	var parts []storage.CompletePart
+	for i, p := range [][]byte{p1, p2} {
+		info, err := s.PutObjectPart(ctx, crashBucket, key, id, i+1, bytes.NewReader(p), int64(len(p)), storage.PartOptions{})
+		if err != nil {
+			return err
+		}
+		parts = append(parts, storage.CompletePart{Number: i + 1, ETag: info.ETag})
+	}
+	_, err = s.CompleteMultipartUpload(ctx, crashBucket, key, id, parts, storage.CompleteOptions{})
+	return err
 }
 
 // crashSize draws an object size: mostly inline-sized, some spanning blocks.
@@ -158,9 +190,10 @@ func runCrashChild(t *testing.T, drives []string, seed uint64, delay time.Durati
 				readyOnce()
 			case len(f) >= 4 && f[0] == "start":
 				op := &crashOp{key: f[2]}
-				if f[3] == "put" && len(f) == 6 {
+				if (f[3] == "put" || f[3] == "mpu") && len(f) == 6 {
 					op.state = f[4]
 				}
+				op.multipart = f[3] == "mpu"
 				ops[f[1]] = op
 				order = append(order, f[1])
 			case len(f) == 2 && f[0] == "ack":
@@ -213,7 +246,7 @@ func TestCrashConsistency(t *testing.T) {
 	rng := rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 1))
 	state := map[string]string{} // key -> sha256 of content, absent when deleted
 	deadline := time.Now().Add(55 * time.Second)
-	var acked, inflightNew, inflightOld int
+	var acked, ackedMultipart, inflightNew, inflightOld int
 	for cycle := range crashCycles {
 		if time.Now().After(deadline) && cycle >= 20 {
 			break
@@ -249,6 +282,9 @@ func TestCrashConsistency(t *testing.T) {
 			if op.acked {
 				w.acked, w.ackedSet, w.inflight = op.state, true, nil
 				acked++
+				if op.multipart {
+					ackedMultipart++
+				}
 			} else {
 				w.inflight = op
 			}
@@ -279,7 +315,8 @@ func TestCrashConsistency(t *testing.T) {
 		}
 		state = observed
 	}
-	t.Logf("%d acknowledged operations checked; in-flight ops at kill: %d visible, %d not", acked, inflightNew, inflightOld)
+	t.Logf("%d acknowledged operations checked (%d multipart); in-flight ops at kill: %d visible, %d not",
+		acked, ackedMultipart, inflightNew, inflightOld)
 	if acked == 0 {
 		t.Fatal("the writer never acknowledged an operation")
 	}
@@ -345,17 +382,47 @@ func verifyCrashState(t *testing.T, cycle int, drives []string) map[string]strin
 			if err != nil {
 				t.Fatalf("cycle %d: read %s: %v", cycle, o.Key, err)
 			}
-			if n != info.Size || n != o.Size || hex.EncodeToString(m.Sum(nil)) != info.ETag || info.ETag != o.ETag {
+			wantETag := hex.EncodeToString(m.Sum(nil))
+			if len(info.Parts) > 1 {
+				wantETag = info.ETag // checked through the content hash against the writer's log
+			}
+			if n != info.Size || n != o.Size || wantETag != info.ETag || info.ETag != o.ETag {
 				t.Fatalf("cycle %d: %s is half-written: read %d bytes md5 %x; info size %d etag %s; listed size %d etag %s",
 					cycle, o.Key, n, m.Sum(nil), info.Size, info.ETag, o.Size, o.ETag)
 			}
 			observed[o.Key] = hex.EncodeToString(h.Sum(nil))
 		}
 		if !res.IsTruncated {
-			return observed
+			break
 		}
 		opts.Marker = res.NextMarker
 	}
+	// Unversioned writes leave exactly one null version per key: an
+	// overwrite cut short must not leave a second one behind.
+	vopts := storage.ListVersionsOptions{}
+	versions := map[string]int{}
+	for {
+		res, err := s.ListObjectVersions(ctx, crashBucket, vopts)
+		if err != nil {
+			t.Fatalf("cycle %d: ListObjectVersions: %v", cycle, err)
+		}
+		for _, v := range res.Versions {
+			versions[v.Key]++
+			if v.DeleteMarker || v.VersionID != storage.NullVersionID {
+				t.Fatalf("cycle %d: %s has version %q (delete marker %v) in an unversioned bucket", cycle, v.Key, v.VersionID, v.DeleteMarker)
+			}
+		}
+		if !res.IsTruncated {
+			break
+		}
+		vopts.KeyMarker, vopts.VersionIDMarker = res.NextKeyMarker, res.NextVersionIDMarker
+	}
+	for key, n := range versions {
+		if _, listed := observed[key]; n != 1 || !listed {
+			t.Fatalf("cycle %d: %s has %d versions (listed: %v), want exactly the one listed", cycle, key, n, listed)
+		}
+	}
+	return observed
 }
 
 // tempFiles lists regular files under any "tmp" directory of a drive's
