@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"context"
 	"crypto/md5"
+	"encoding/base64"
+	"encoding/binary"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash/crc32"
 	"io"
 	"net/http"
 	"slices"
@@ -133,8 +136,8 @@ func awsScenario(t *testing.T, srv *server, mode awsMode) {
 			if aws.ToString(put.ETag) != wantETag {
 				t.Errorf("PutObject %q ETag = %s, want %s", obj.key, aws.ToString(put.ETag), wantETag)
 			}
-			if mode.calc == aws.RequestChecksumCalculationWhenSupported && aws.ToString(put.ChecksumCRC32) == "" {
-				t.Errorf("PutObject %q: no x-amz-checksum-crc32 echoed for the SDK's default CRC32", obj.key)
+			if mode.calc == aws.RequestChecksumCalculationWhenSupported && aws.ToString(put.ChecksumCRC32) != crc32Base64(obj.data) {
+				t.Errorf("PutObject %q: x-amz-checksum-crc32 %q, want the SDK's default CRC32 %q echoed", obj.key, aws.ToString(put.ChecksumCRC32), crc32Base64(obj.data))
 			}
 			get, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String(obj.key), ChecksumMode: types.ChecksumModeEnabled})
 			if err != nil {
@@ -167,6 +170,41 @@ func awsScenario(t *testing.T, srv *server, mode awsMode) {
 		_, err = c.HeadObject(ctx, &s3.HeadObjectInput{Bucket: &bucket, Key: aws.String("no/such/key")})
 		wantAPIError(t, err, "", http.StatusNotFound)
 	})
+
+	if srv.tls && mode.calc == aws.RequestChecksumCalculationWhenSupported {
+		// An unseekable body over TLS: the SDK streams it as aws-chunked with
+		// STREAMING-UNSIGNED-PAYLOAD-TRAILER and an x-amz-checksum-crc32 trailer.
+		t.Run("unseekable-trailer", func(t *testing.T) {
+			data := randomData(3*mib+5, 31)
+			put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("trailer/obj"),
+				Body: io.MultiReader(bytes.NewReader(data)), ContentLength: aws.Int64(int64(len(data)))})
+			if err != nil {
+				t.Fatalf("PutObject unseekable: %v", err)
+			}
+			if got := aws.ToString(put.ChecksumCRC32); got != crc32Base64(data) {
+				t.Errorf("CRC32 %q, want %q", got, crc32Base64(data))
+			}
+			assertObject(t, c, bucket, "trailer/obj", data)
+			// The same with a CRC32C, CRC64NVME and SHA256 trailer.
+			for _, alg := range []types.ChecksumAlgorithm{types.ChecksumAlgorithmCrc32c, types.ChecksumAlgorithmCrc64nvme, types.ChecksumAlgorithmSha256} {
+				key := "trailer/" + strings.ToLower(string(alg))
+				_, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String(key), ChecksumAlgorithm: alg,
+					Body: io.MultiReader(bytes.NewReader(data)), ContentLength: aws.Int64(int64(len(data)))})
+				if err != nil {
+					t.Fatalf("PutObject unseekable %s: %v", alg, err)
+				}
+				out, err := c.GetObject(ctx, &s3.GetObjectInput{Bucket: &bucket, Key: aws.String(key), ChecksumMode: types.ChecksumModeEnabled})
+				if err != nil {
+					t.Fatalf("GetObject %s: %v", key, err)
+				}
+				sha, _, err := readerSHA256(out.Body) // the SDK validates the stored checksum while reading
+				out.Body.Close()
+				if err != nil || sha != sha256Hex(data) {
+					t.Errorf("GetObject %s: sha ok=%v err %v", key, sha == sha256Hex(data), err)
+				}
+			}
+		})
+	}
 
 	t.Run("bad-digest", func(t *testing.T) {
 		// Content-MD5 or a checksum that does not match the body: BadDigest
@@ -249,6 +287,11 @@ func awsScenario(t *testing.T, srv *server, mode awsMode) {
 }
 
 // assertObject checks that key holds exactly want.
+// crc32Base64 is the x-amz-checksum-crc32 value of b.
+func crc32Base64(b []byte) string {
+	return base64.StdEncoding.EncodeToString(binary.BigEndian.AppendUint32(nil, crc32.ChecksumIEEE(b)))
+}
+
 func assertObject(t testing.TB, c *s3.Client, bucket, key string, want []byte) {
 	t.Helper()
 	out, err := c.GetObject(context.Background(), &s3.GetObjectInput{Bucket: &bucket, Key: &key})
