@@ -18,6 +18,9 @@ func listingKeys() []string {
 		"A", "Z", "a", "a b", "a+b", "a-b", "a.b", "a/1", "a/2", "a/b/3", "a/b/4", "a/c/", "a/c/5",
 		"a0", "a~", "aé", "b", "c/", "c/d", "d/e/f", "e-1-2", "e-1-3", "e-2", "folder/", "folder/x",
 		"é/x", "éa", "日本/語", "日本/z", "emoji😀", "percent%20sign", "tab\tkey", "~tilde",
+		// The largest code points: a prefix successor computed by bumping
+		// the last byte must still land after every key under the prefix.
+		"max/\U0010FFFF/a", "max/\U0010FFFF/b", "max/\U0010FFFFz", "max/\uFFFF", "max/z",
 	}
 	for i := range 20 {
 		for j := range 6 {
@@ -159,6 +162,9 @@ func testListing(t *testing.T, s storage.Store) {
 		{Marker: "zzz"},
 		{Marker: "b", Prefix: "a"},
 		{Delimiter: "b/"},
+		{Prefix: "max/", Delimiter: "/"},
+		{Prefix: "max/\U0010FFFF", Delimiter: "/"},
+		{Marker: "max/\U0010FFFF/", Prefix: "max/", Delimiter: "/"},
 	}
 	for _, opts := range tests {
 		wantObjects, wantPrefixes, wantEntries := modelList(keys, opts)

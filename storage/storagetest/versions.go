@@ -195,6 +195,62 @@ func testVersions(t *testing.T, s storage.Store) {
 		checkBytes(t, "v2 after suspended delete", got, v2data)
 	})
 
+	t.Run("RemoveNullVersion", func(t *testing.T) {
+		del, err := s.DeleteObject(ctx, bucket, key, storage.DeleteOptions{VersionID: storage.NullVersionID, Versioning: storage.VersioningSuspended})
+		if err != nil {
+			t.Fatalf("DeleteObject(null): %v", err)
+		}
+		if del.VersionID != storage.NullVersionID {
+			t.Errorf("DeleteObject(null) returned version %q", del.VersionID)
+		}
+		checkVersions(t, s, bucket, key, []version{{id: v2, data: v2data}})
+		got, _ := mustRead(t, s, bucket, key, nil, storage.GetOptions{})
+		checkBytes(t, "latest after removing the null marker", got, v2data)
+	})
+
+	t.Run("ListSkipsDeleted", func(t *testing.T) {
+		// Every other key's latest version is a delete marker, and a whole
+		// run of keys in the middle is deleted: pages must still fill up.
+		var live []string
+		for i := range 40 {
+			k := fmt.Sprintf("skip/%02d", i)
+			put(t, s, bucket, k, []byte(k), en)
+			if i%2 == 0 || (i >= 10 && i < 30) {
+				if _, err := s.DeleteObject(ctx, bucket, k, storage.DeleteOptions{Versioning: storage.VersioningEnabled}); err != nil {
+					t.Fatalf("DeleteObject(%s): %v", k, err)
+				}
+				continue
+			}
+			live = append(live, k)
+		}
+		for _, maxKeys := range []int{1, 2, 3, 1000} {
+			opts := storage.ListOptions{Prefix: "skip/", MaxKeys: maxKeys}
+			var got []string
+			for page := 0; ; page++ {
+				if page > 100 {
+					t.Fatal("ListObjects does not terminate")
+				}
+				res, err := s.ListObjects(ctx, bucket, opts)
+				if err != nil {
+					t.Fatalf("ListObjects(%+v): %v", opts, err)
+				}
+				for _, o := range res.Objects {
+					got = append(got, o.Key)
+				}
+				if !res.IsTruncated {
+					break
+				}
+				if len(res.Objects) == 0 {
+					t.Fatalf("ListObjects(%+v) returned an empty truncated page", opts)
+				}
+				opts.Marker = res.NextMarker
+			}
+			if !slices.Equal(got, live) {
+				t.Fatalf("MaxKeys %d: listed %v, want %v", maxKeys, got, live)
+			}
+		}
+	})
+
 	t.Run("ListVersionsPagination", func(t *testing.T) {
 		type entry struct{ key, id string }
 		var want []entry
@@ -252,8 +308,8 @@ func testVersions(t *testing.T, s storage.Store) {
 			})
 		}
 		res, err := s.ListObjectVersions(ctx, bucket, storage.ListVersionsOptions{Delimiter: "/"})
-		if err != nil || !slices.Equal(res.CommonPrefixes, []string{"pv/"}) {
-			t.Fatalf("delimited ListObjectVersions prefixes = %q, %v; want [pv/]", res.CommonPrefixes, err)
+		if err != nil || !slices.Equal(res.CommonPrefixes, []string{"pv/", "skip/"}) {
+			t.Fatalf("delimited ListObjectVersions prefixes = %q, %v; want [pv/ skip/]", res.CommonPrefixes, err)
 		}
 		// KeyMarker alone starts after every version of that key.
 		res, err = s.ListObjectVersions(ctx, bucket, storage.ListVersionsOptions{Prefix: "pv/", KeyMarker: "pv/c"})
