@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"net"
+	"path/filepath"
 	"strings"
 )
 
@@ -32,14 +33,14 @@ func (s *Server) printBanner() {
 	case c.path == "":
 		fmt.Fprintf(&b, "Root user:   %s (from the environment; password not shown)\n", c.AccessKey)
 	case c.generated:
-		fmt.Fprintf(&b, "\nRoot credentials were generated and stored in %s (mode 0600; a copy on every drive).\n", c.path)
+		fmt.Fprintf(&b, "\nRoot credentials were generated and stored in %s (mode 0600; a copy on every drive).\n", absPath(c.path))
 		fmt.Fprintf(&b, "They are printed this once only:\n")
 		fmt.Fprintf(&b, "   RootUser:     %s\n   RootPassword: %s\n\n", c.AccessKey, c.SecretKey)
 		fmt.Fprintf(&b, "   mc alias set silo %s %s %s\n", url, c.AccessKey, c.SecretKey)
 		fmt.Fprintf(&b, "   AWS_ACCESS_KEY_ID=%s AWS_SECRET_ACCESS_KEY=%s aws --endpoint-url %s s3 ls\n",
 			c.AccessKey, c.SecretKey, url)
 	default:
-		fmt.Fprintf(&b, "Root user:   %s (credentials stored in %s; password not shown)\n", c.AccessKey, c.path)
+		fmt.Fprintf(&b, "Root user:   %s (password not shown; both are in %s)\n", c.AccessKey, absPath(c.path))
 	}
 	fmt.Fprintf(&b, "\n")
 	_, _ = s.out.Write([]byte(b.String()))
@@ -70,6 +71,14 @@ func (s *Server) endpoints() []string {
 		urls = append(urls, scheme+"://"+net.JoinHostPort(ipn.IP.String(), port))
 	}
 	return urls
+}
+
+// absPath makes p absolute for display, leaving it as is on error.
+func absPath(p string) string {
+	if a, err := filepath.Abs(p); err == nil {
+		return a
+	}
+	return p
 }
 
 // summarizeDrives lists up to four drives and elides the rest.
