@@ -116,4 +116,9 @@ func TestBinaryTLS(t *testing.T) {
 		t.Fatalf("exit code %d", code)
 	}
 	noCrash(t, p.stderr.String())
+	// Untrusting clients and plain-HTTP probes are client noise: not logged
+	// at info level or above.
+	if strings.Contains(p.stderr.String(), "handshake") {
+		t.Fatalf("handshake failures logged at the default level:\n%s", p.stderr)
+	}
 }
