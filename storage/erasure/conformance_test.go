@@ -162,6 +162,32 @@ func (b *bitrotStore) PutObjectPart(ctx context.Context, bucket, key, id string,
 	return info, err
 }
 
+// dyingStore takes one more drive offline after every `every` object
+// writes, up to `limit` drives: drives fail while the store is in use.
+type dyingStore struct {
+	storage.Store
+	t      *testing.T
+	drives []string
+	every  int
+	limit  int
+	mu     sync.Mutex
+	writes int
+	dead   int
+}
+
+func (d *dyingStore) PutObject(ctx context.Context, bucket, key string, r io.Reader, size int64, opts storage.PutOptions) (storage.ObjectInfo, error) {
+	info, err := d.Store.PutObject(ctx, bucket, key, r, size, opts)
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.writes++
+	if d.writes%d.every == 0 && d.dead < d.limit {
+		// Kill drives from the end so that every set loses one in turn.
+		takeOffline(d.t, d.drives[len(d.drives)-1-d.dead])
+		d.dead++
+	}
+	return info, err
+}
+
 func TestConformance(t *testing.T) {
 	layouts := []struct {
 		name    string
@@ -170,12 +196,14 @@ func TestConformance(t *testing.T) {
 		parity  int // -1 = default
 		offline int // drives taken offline: half before New, half after
 		bitrot  bool
+		dying   int // drives that fail while the group runs
 	}{
 		{name: "1-drive", drives: 1, parity: -1},
 		{name: "4-drives-EC2", drives: 4, parity: 2},
 		{name: "16-drives-2-sets", drives: 16, setSize: 8, parity: -1},
 		{name: "6-drives-2-offline", drives: 6, parity: -1, offline: 2},
 		{name: "4-drives-bitrot", drives: 4, parity: 2, bitrot: true},
+		{name: "8-drives-EC2-2-dying", drives: 8, parity: 2, dying: 2},
 	}
 	for _, l := range layouts {
 		t.Run(l.name, func(t *testing.T) {
@@ -197,6 +225,9 @@ func TestConformance(t *testing.T) {
 				s := openStore(t, drives, l.setSize, l.parity)
 				for _, d := range drives[before:l.offline] {
 					takeOffline(t, d)
+				}
+				if l.dying > 0 {
+					return &dyingStore{Store: s, t: t, drives: drives, every: 7, limit: l.dying}
 				}
 				if !l.bitrot {
 					return s
