@@ -52,7 +52,10 @@ func runMain(m *testing.M) int {
 	}
 	suite = &testSuite{root: root}
 	code := m.Run()
-	suite.stop(code != 0)
+	if !suite.stop(code != 0) && code == 0 {
+		fmt.Fprintln(os.Stderr, "e2e: FAIL: a server did not shut down cleanly on SIGTERM")
+		code = 1
+	}
 	if keep := os.Getenv("SILO_E2E_LOG"); keep != "" {
 		suite.copyLogs(keep)
 	}
@@ -146,20 +149,24 @@ func eachServer(t *testing.T, fn func(t *testing.T, srv *server)) {
 	}
 }
 
-func (s *testSuite) stop(failed bool) {
+// stop stops the servers (printing their log tails when failed) and
+// reports whether all of them shut down cleanly.
+func (s *testSuite) stop(failed bool) bool {
+	clean := true
 	for _, srv := range []*server{s.httpSrv, s.tlsSrv} {
 		if srv == nil {
 			continue
 		}
 		if err := srv.stop(); err != nil {
 			fmt.Fprintf(os.Stderr, "e2e: stopping %s: %v\n", srv.name, err)
-			failed = true
+			failed, clean = true, false
 		}
 		if failed {
 			fmt.Fprintf(os.Stderr, "---- last lines of the %s server log (%s) ----\n%s\n----\n",
 				srv.name, srv.logPath, tailFile(srv.logPath, 60))
 		}
 	}
+	return clean
 }
 
 func (s *testSuite) copyLogs(dir string) {
