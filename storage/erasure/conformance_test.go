@@ -116,13 +116,14 @@ func flipByte(path string) error {
 
 // bitrotStore corrupts, after every write, the new shard files of one drive
 // (a different drive each time), so every large object and part written
-// through it has exactly one corrupt shard that reads must repair.
+// through it has one corrupt shard (never more) that reads must repair.
 type bitrotStore struct {
 	storage.Store
 	t       *testing.T
 	drives  []string
 	mu      sync.Mutex
 	seen    map[string]bool
+	victims map[string]int // data dir -> the one drive whose shards of it were rotted
 	next    int
 	flipped int
 }
@@ -138,9 +139,15 @@ func (b *bitrotStore) corrupt() {
 				continue
 			}
 			b.seen[f] = true
-			if i != victim {
+			// Shard files live in data/<dd[:2]>/<dd>/, one data dir per
+			// object version, same ID on every drive. Concurrent writes
+			// finish in any order, so remember which drive a data dir's
+			// corruption went to and never rot a second drive of it.
+			dd := filepath.Base(filepath.Dir(f))
+			if v, ok := b.victims[dd]; ok && v != i || !ok && i != victim {
 				continue
 			}
+			b.victims[dd] = i
 			if err := flipByte(f); err != nil && !os.IsNotExist(err) {
 				b.t.Errorf("corrupt %s: %v", f, err)
 				continue
@@ -232,7 +239,7 @@ func TestConformance(t *testing.T) {
 				if !l.bitrot {
 					return s
 				}
-				b := &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}}
+				b := &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}, victims: map[string]int{}}
 				t.Cleanup(func() {
 					b.mu.Lock()
 					defer b.mu.Unlock()
@@ -250,7 +257,7 @@ func TestConformance(t *testing.T) {
 func TestConformanceBitrotReachesShards(t *testing.T) {
 	drives := makeDrives(t, 4)
 	s := openStore(t, drives, 0, 2)
-	b := &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}}
+	b := &bitrotStore{Store: s, t: t, drives: drives, seen: map[string]bool{}, victims: map[string]int{}}
 	if err := b.MakeBucket(t.Context(), "bitrot", storage.MakeBucketOptions{}); err != nil {
 		t.Fatal(err)
 	}
