@@ -17,6 +17,7 @@ const (
 	DefaultBodyIdleTimeout   = 60 * time.Second
 	DefaultWriteIdleTimeout  = 2 * time.Minute
 	DefaultMaxHeaderBytes    = 64 << 10
+	DefaultMinTransferRate   = 1 << 10
 	DefaultCertReloadPeriod  = 5 * time.Second
 )
 
@@ -84,6 +85,10 @@ type Config struct {
 	// WriteIdleTimeout is the longest a response write may block (a client
 	// that stops reading); each write extends the deadline.
 	WriteIdleTimeout time.Duration
+	// MinTransferRate is the lowest average rate, in bytes per second, a
+	// request body or a response may move at once the idle timeout has
+	// passed; 0 means DefaultMinTransferRate, negative disables the floor.
+	MinTransferRate int64
 	// MaxHeaderBytes caps request headers; larger ones get 431.
 	MaxHeaderBytes int
 }
@@ -112,6 +117,12 @@ func (c Config) withDefaults() Config {
 	set(&c.CertReloadPeriod, DefaultCertReloadPeriod)
 	if c.MetricsAuth == "" {
 		c.MetricsAuth = MetricsAuthJWT
+	}
+	switch {
+	case c.MinTransferRate == 0:
+		c.MinTransferRate = DefaultMinTransferRate
+	case c.MinTransferRate < 0:
+		c.MinTransferRate = 0
 	}
 	if c.MaxHeaderBytes <= 0 {
 		c.MaxHeaderBytes = DefaultMaxHeaderBytes

@@ -13,15 +13,16 @@ import (
 // newHTTPServer returns the http.Server for handler with Silo's limits:
 //   - headers must arrive within ReadHeaderTimeout and fit MaxHeaderBytes
 //     (net/http answers 431 beyond it);
-//   - a request body must deliver data at least every BodyIdleTimeout, and a
-//     response write may block at most WriteIdleTimeout (see withDeadlines);
-//     big uploads and downloads therefore work at any size as long as bytes
-//     keep moving, while a stalled client is cut off;
+//   - a request body must deliver data at least every BodyIdleTimeout, a
+//     response write may block at most WriteIdleTimeout, and both must
+//     average MinTransferRate after that grace period (see pacer); big
+//     uploads and downloads therefore work at any size as long as bytes keep
+//     moving, while a stalled or trickling client is cut off;
 //   - idle keep-alive connections close after IdleTimeout;
 //   - HTTP/2 is off (S3 clients speak HTTP/1.1; TLS offers http/1.1 only).
 func newHTTPServer(cfg Config, handler http.Handler, logger *slog.Logger) *http.Server {
 	return &http.Server{
-		Handler:           withDeadlines(handler, cfg.BodyIdleTimeout, cfg.WriteIdleTimeout),
+		Handler:           withDeadlines(handler, cfg.BodyIdleTimeout, cfg.WriteIdleTimeout, cfg.MinTransferRate),
 		ReadHeaderTimeout: cfg.ReadHeaderTimeout,
 		// WriteTimeout makes net/http reset the write deadline at the start
 		// of every request (also for errors it writes itself, such as 431);
@@ -41,13 +42,49 @@ func deadlineStep(idle time.Duration) time.Duration {
 	return min(time.Second, idle/4)
 }
 
+// pacer computes the deadlines of one direction (request body or response)
+// of one request: the next transfer must happen within idle, and after a
+// grace period of idle the average rate must stay at or above minRate
+// bytes per second (0: no floor). A client trickling a byte now and then
+// therefore cannot hold a request slot for long.
+type pacer struct {
+	idle    time.Duration
+	minRate int64
+	start   time.Time // when the first transfer was attempted
+	last    time.Time // when the deadline was last set
+	n       int64     // bytes transferred so far
+}
+
+// next returns the deadline to set at now, and false when the current one
+// is recent enough to keep.
+func (p *pacer) next(now time.Time) (time.Time, bool) {
+	if p.start.IsZero() {
+		p.start = now
+	} else if now.Sub(p.last) < deadlineStep(p.idle) {
+		return time.Time{}, false
+	}
+	p.last = now
+	d := now.Add(p.idle)
+	if p.minRate > 0 {
+		floor := p.start.Add(p.idle + time.Duration(float64(p.n)/float64(p.minRate)*float64(time.Second)))
+		if floor.Before(d) {
+			d = floor
+		}
+	}
+	return d, true
+}
+
 // withDeadlines sets a read deadline for the request body and a write
-// deadline for the response, and pushes each forward while data moves.
+// deadline for the response, and pushes each forward while data moves (see
+// pacer).
 //
 // The read deadline is only set when the request has a body and is no longer
 // extended once the body has returned an error or EOF: net/http then starts
 // its own background read on the connection, which a deadline would break.
-func withDeadlines(next http.Handler, bodyIdle, writeIdle time.Duration) http.Handler {
+// The write deadline is refreshed when the handler writes its header and
+// when it returns, so that a response after a long upload or a long
+// computation is still delivered.
+func withDeadlines(next http.Handler, bodyIdle, writeIdle time.Duration, minRate int64) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		rc := http.NewResponseController(w)
 		now := time.Now()
@@ -67,18 +104,21 @@ func withDeadlines(next http.Handler, bodyIdle, writeIdle time.Duration) http.Ha
 			// make it drain up to 256 KiB before answering (a client
 			// waiting for an early error would then hang).
 			r = r.WithContext(r.Context())
-			r.Body = &idleBody{ReadCloser: r.Body, rc: rc, idle: bodyIdle, last: now}
+			r.Body = &idleBody{ReadCloser: r.Body, rc: rc, pace: pacer{idle: bodyIdle, minRate: minRate}}
 		}
-		next.ServeHTTP(&idleWriter{ResponseWriter: w, rc: rc, idle: writeIdle, last: now}, r)
+		iw := &idleWriter{ResponseWriter: w, rc: rc, pace: pacer{idle: writeIdle, minRate: minRate}}
+		next.ServeHTTP(iw, r)
+		// The final flush happens after this returns: give it a full idle
+		// period whatever the handler did before.
+		_ = rc.SetWriteDeadline(time.Now().Add(writeIdle))
 	})
 }
 
-// idleBody extends the connection's read deadline before each read.
+// idleBody paces reads of the request body.
 type idleBody struct {
 	io.ReadCloser
 	rc   *http.ResponseController
-	idle time.Duration
-	last time.Time
+	pace pacer
 	done bool
 }
 
@@ -86,37 +126,47 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	if b.done {
 		return b.ReadCloser.Read(p)
 	}
-	if now := time.Now(); now.Sub(b.last) >= deadlineStep(b.idle) {
-		b.last = now
-		_ = b.rc.SetReadDeadline(now.Add(b.idle))
+	if d, ok := b.pace.next(time.Now()); ok {
+		_ = b.rc.SetReadDeadline(d)
 	}
 	n, err := b.ReadCloser.Read(p)
+	b.pace.n += int64(n)
 	if err != nil {
 		b.done = true
 	}
 	return n, err
 }
 
-// idleWriter extends the connection's write deadline before each write. It
-// keeps http.ResponseController working for the wrapped handler (Unwrap) and
+// idleWriter paces writes of the response. It keeps
+// http.ResponseController working for the wrapped handler (Unwrap) and
 // passes Flush through.
 type idleWriter struct {
 	http.ResponseWriter
 	rc   *http.ResponseController
-	idle time.Duration
-	last time.Time
+	pace pacer
 }
 
 func (w *idleWriter) extend() {
-	if now := time.Now(); now.Sub(w.last) >= deadlineStep(w.idle) {
-		w.last = now
-		_ = w.rc.SetWriteDeadline(now.Add(w.idle))
+	if d, ok := w.pace.next(time.Now()); ok {
+		_ = w.rc.SetWriteDeadline(d)
 	}
+}
+
+func (w *idleWriter) WriteHeader(code int) {
+	if code >= 200 {
+		// The response starts now: time spent computing it is not the
+		// client's fault.
+		w.pace.start = time.Time{}
+		w.extend()
+	}
+	w.ResponseWriter.WriteHeader(code)
 }
 
 func (w *idleWriter) Write(p []byte) (int, error) {
 	w.extend()
-	return w.ResponseWriter.Write(p)
+	n, err := w.ResponseWriter.Write(p)
+	w.pace.n += int64(n)
+	return n, err
 }
 
 func (w *idleWriter) Flush() {

@@ -90,42 +90,49 @@ func TestSlowHeaders(t *testing.T) {
 }
 
 // TestBodyDeadlines checks that a body that keeps flowing may take longer
-// than BodyIdleTimeout in total, and one that stalls is cut off.
+// than BodyIdleTimeout in total, one that stalls is cut off, and one that
+// trickles below MinTransferRate is cut off too.
 func TestBodyDeadlines(t *testing.T) {
-	var lastErr atomic.Value
-	addr := startHTTP(t, Config{BodyIdleTimeout: 300 * time.Millisecond},
-		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			n, err := io.Copy(io.Discard, r.Body)
-			lastErr.Store(fmt.Sprint(err))
-			if err != nil {
-				return
-			}
-			fmt.Fprintf(w, "%d", n)
-		}))
 	tests := []struct {
 		name    string
+		rate    int64
+		chunk   int
 		chunks  int
 		pause   time.Duration
 		stall   bool
 		wantErr bool
 	}{
-		{name: "steady trickle longer than the idle timeout", chunks: 12, pause: 100 * time.Millisecond},
-		{name: "stalled body", chunks: 2, pause: 50 * time.Millisecond, stall: true, wantErr: true},
+		{name: "steady trickle longer than the idle timeout", rate: -1, chunk: 7, chunks: 12, pause: 100 * time.Millisecond},
+		{name: "stalled body", rate: -1, chunk: 7, chunks: 2, pause: 50 * time.Millisecond, stall: true, wantErr: true},
+		{name: "above the minimum rate", rate: 1000, chunk: 500, chunks: 12, pause: 100 * time.Millisecond},
+		{name: "below the minimum rate", rate: 1000, chunk: 10, chunks: 20, pause: 100 * time.Millisecond, wantErr: true},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
+			var lastErr atomic.Value
+			addr := startHTTP(t, Config{BodyIdleTimeout: 300 * time.Millisecond, MinTransferRate: tt.rate},
+				http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+					n, err := io.Copy(io.Discard, r.Body)
+					lastErr.Store(fmt.Sprint(err))
+					if err != nil {
+						return
+					}
+					fmt.Fprintf(w, "%d", n)
+				}))
 			c, err := net.Dial("tcp", addr)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer c.Close()
-			total := 100
+			total := tt.chunk*tt.chunks + 10
 			fmt.Fprintf(c, "PUT /x HTTP/1.1\r\nHost: x\r\nContent-Length: %d\r\n\r\n", total)
 			sent := 0
 			for i := 0; i < tt.chunks; i++ {
 				time.Sleep(tt.pause)
-				_, _ = c.Write([]byte("0123456"))
-				sent += 7
+				if _, err := c.Write(bytes.Repeat([]byte("a"), tt.chunk)); err != nil {
+					break // the server gave up on us
+				}
+				sent += tt.chunk
 			}
 			if tt.stall {
 				time.Sleep(time.Second)
@@ -137,12 +144,36 @@ func TestBodyDeadlines(t *testing.T) {
 			got := lastErr.Load()
 			if tt.wantErr {
 				if got == nil || !strings.Contains(got.(string), "timeout") {
-					t.Fatalf("stalled body: handler error %v, want a timeout", got)
+					t.Fatalf("handler error %v, want a timeout", got)
 				}
 				return
 			}
 			if !strings.HasPrefix(line, "HTTP/1.1 200") {
 				t.Fatalf("status %q (handler error %v)", line, got)
+			}
+		})
+	}
+}
+
+// TestLateResponse checks that a response whose handler works longer than
+// WriteIdleTimeout before answering is still delivered.
+func TestLateResponse(t *testing.T) {
+	addr := startHTTP(t, Config{WriteIdleTimeout: 200 * time.Millisecond},
+		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			time.Sleep(500 * time.Millisecond)
+			w.Header().Set("ETag", `"x"`)
+			w.WriteHeader(http.StatusOK)
+		}))
+	for _, method := range []string{http.MethodGet, http.MethodPut} {
+		t.Run(method, func(t *testing.T) {
+			req, _ := http.NewRequest(method, "http://"+addr+"/", strings.NewReader("body"))
+			resp, err := http.DefaultClient.Do(req)
+			if err != nil {
+				t.Fatal(err)
+			}
+			resp.Body.Close()
+			if resp.StatusCode != http.StatusOK || resp.Header.Get("ETag") != `"x"` {
+				t.Fatalf("got %s %v", resp.Status, resp.Header)
 			}
 		})
 	}
@@ -184,7 +215,7 @@ func TestContinueOnEmptyBody(t *testing.T) {
 // than the body idle timeout is not cut off, and that a keep-alive
 // connection works for a following request after an upload.
 func TestLongResponse(t *testing.T) {
-	addr := startHTTP(t, Config{BodyIdleTimeout: 200 * time.Millisecond, WriteIdleTimeout: 200 * time.Millisecond},
+	addr := startHTTP(t, Config{BodyIdleTimeout: 200 * time.Millisecond, WriteIdleTimeout: 200 * time.Millisecond, MinTransferRate: -1},
 		http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			_, _ = io.Copy(io.Discard, r.Body)
 			for i := 0; i < 6; i++ {
