@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -114,13 +115,19 @@ func (s *Server) track(next http.Handler) http.Handler {
 	})
 }
 
-// routes sends the Prometheus scrape paths to metrics and everything else
-// to the S3 handler.
+// routes sends Prometheus scrapes to metrics and everything else to the S3
+// handler. A scrape is a GET or HEAD of a scrape path that carries no S3
+// signature, so a signed request for an object named "metrics" in a bucket
+// named "silo" still reaches S3.
 func routes(s3, metrics http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.URL.Path {
 		case MetricsPathMinIO, MetricsPathMinIONode, MetricsPathSilo:
-			if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			authz := r.Header.Get("Authorization")
+			q := r.URL.Query()
+			if (r.Method == http.MethodGet || r.Method == http.MethodHead) &&
+				(authz == "" || strings.HasPrefix(authz, "Bearer ")) &&
+				!q.Has("X-Amz-Credential") && !q.Has("AWSAccessKeyId") {
 				metrics.ServeHTTP(w, r)
 				return
 			}

@@ -87,6 +87,9 @@ func TestServerEndpoints(t *testing.T) {
 		{name: "metrics with token", path: MetricsPathMinIO, authz: token, want: 200, contains: "silo_http_requests_total"},
 		{name: "silo metrics drives", path: MetricsPathSilo, authz: token, want: 200, contains: "silo_drives_online 4"},
 		{name: "anonymous S3 denied", path: "/", want: 403},
+		{name: "signed S3 request on a scrape path goes to S3", path: MetricsPathSilo,
+			authz: "AWS4-HMAC-SHA256 Credential=admin/20250101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=00",
+			want:  400, contains: "<RequestId>"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
