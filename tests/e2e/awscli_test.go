@@ -138,6 +138,16 @@ func TestAWSCLI(t *testing.T) {
 			if err := os.Remove(dst); err != nil {
 				t.Fatal(err)
 			}
+			// A server-side copy above the multipart threshold: the CLI copies
+			// with UploadPartCopy and byte ranges.
+			a.must(t, "s3", "cp", s3b+"/big/big.bin", s3b+"/big/copy.bin")
+			a.must(t, "s3", "cp", s3b+"/big/copy.bin", dst)
+			if got := fileSHA256(t, dst); got != bigSHA {
+				t.Errorf("server-side copy sha %s, want %s", got, bigSHA)
+			}
+			if err := os.Remove(dst); err != nil {
+				t.Fatal(err)
+			}
 		})
 
 		t.Run("sync-200-files", func(t *testing.T) {
@@ -155,7 +165,7 @@ func TestAWSCLI(t *testing.T) {
 				t.Errorf("s3 ls --recursive lists %d objects, want %d", n, len(treeWant))
 			}
 			r = a.must(t, "s3", "ls", s3b+"/")
-			for _, want := range []string{"PRE tree/", "PRE big/", "small.txt"} {
+			for _, want := range []string{"PRE tree/", "PRE big/", "small.txt"} { // big/ holds big.bin and copy.bin
 				if !strings.Contains(r.stdout, want) {
 					t.Errorf("s3 ls %s/ lacks %q:\n%s", s3b, want, r.stdout)
 				}

@@ -35,9 +35,10 @@ check_ssl_certificate = True
 check_ssl_hostname = True
 ca_certs_file = %s
 signature_v2 = %s
+signurl_use_https = %s
 multipart_chunk_size_mb = 15
 progress_meter = False
-`, rootUser, rootPassword, srv.host, srv.host, region, pyBool(srv.tls), srv.caFile, pyBool(sigV2))
+`, rootUser, rootPassword, srv.host, srv.host, region, pyBool(srv.tls), srv.caFile, pyBool(sigV2), pyBool(srv.tls))
 	path := filepath.Join(t.TempDir(), "s3cfg")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
@@ -100,7 +101,19 @@ func TestS3cmd(t *testing.T) {
 					t.Errorf("big.bin sha %s, want %s", got, bigSHA)
 				}
 
-				r := must("ls", b)
+				// A SigV2 presigned URL (query-string authentication) fetched with curl.
+				r := must("signurl", b+"/dir/small.txt", "+300")
+				signed := strings.TrimSpace(r.stdout)
+				curlArgs := []string{"-sS", "-f", "-o", filepath.Join(out, "signed.txt"), signed}
+				if srv.tls {
+					curlArgs = append([]string{"--cacert", srv.caFile}, curlArgs...)
+				}
+				mustRun(t, env, "", "/usr/bin/curl", curlArgs...)
+				if got := fileSHA256(t, filepath.Join(out, "signed.txt")); got != smallSHA {
+					t.Errorf("signurl download sha %s, want %s", got, smallSHA)
+				}
+
+				r = must("ls", b)
 				if !strings.Contains(r.stdout, "DIR") || !strings.Contains(r.stdout, b+"/dir/") || !strings.Contains(r.stdout, b+"/big.bin") {
 					t.Errorf("ls %s:\n%s", b, r.stdout)
 				}
