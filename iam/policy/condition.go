@@ -242,12 +242,16 @@ func matchString(typ valueType, p pattern, rv string) bool {
 
 // arnMatch matches an ARN against an ARN pattern one colon-separated
 // component at a time, so wildcards never cross a component boundary in the
-// first five components (the resource part may contain ':').
+// first five components (the resource part may contain ':'). A pattern
+// without ':' is matched against the whole value.
 func arnMatch(p pattern, arn string) bool {
 	pParts := splitPattern(p, 6)
+	if len(pParts) == 1 {
+		return p.match(arn) // "*" and other colon-free patterns
+	}
 	aParts := strings.SplitN(arn, ":", 6)
 	if len(pParts) != 6 || len(aParts) != 6 {
-		return p.match(arn)
+		return false
 	}
 	for i := range pParts {
 		if !pParts[i].match(aParts[i]) {
