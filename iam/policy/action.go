@@ -14,9 +14,11 @@ const (
 	// KindAccount actions (s3:ListAllMyBuckets, ...) have no bucket; they
 	// match Resource "*" and "arn:aws:s3:::*".
 	KindAccount
-	// KindService actions (admin:, kms:, sts:) are not about S3 resources;
-	// a statement's Resource and NotResource are ignored for them, as MinIO
-	// does.
+	// KindService actions (admin:, kms:, sts:) are not about S3 resources.
+	// A statement naming only such actions has its Resource and NotResource
+	// ignored, as MinIO does; a statement that may also grant S3 actions
+	// ("*", s3:..., NotAction) matches them like account actions, so that
+	// "NotAction": "s3:DeleteObject" on one bucket grants no admin rights.
 	KindService
 )
 

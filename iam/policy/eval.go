@@ -151,7 +151,7 @@ func (s *Statement) applies(ec *evalContext) bool {
 	if s.NotActions != nil && anyAction(s.NotActions, ec.args.Action) {
 		return false
 	}
-	if ec.kind != KindService {
+	if ec.kind != KindService || namesS3Action(*s) {
 		if s.Resources != nil && !anyResource(s.Resources, ec.arn, lookup) {
 			return false
 		}

@@ -30,11 +30,11 @@ func validateResource(r, bucket string) error {
 
 // resourceARN is the ARN a request is matched against: the bucket for
 // bucket actions, bucket/key for object actions with a key, and the empty
-// bucket "arn:aws:s3:::" for account actions (matched by
+// bucket "arn:aws:s3:::" for account and service actions (matched by
 // "arn:aws:s3:::*" and "*").
 func resourceARN(kind ResourceKind, bucket, object string) string {
 	switch kind {
-	case KindAccount:
+	case KindAccount, KindService:
 		return s3ARNPrefix
 	case KindObject:
 		if object != "" {
