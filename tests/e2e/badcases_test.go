@@ -173,6 +173,11 @@ func badCases() []badCase {
 				return r
 			}},
 
+		{name: "trailer-checksum-mismatch", status: http.StatusBadRequest, code: "BadDigest",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				return unsignedTrailerPut(e, "bad/trailer", body, crc32Base64([]byte("other")))
+			}},
+
 		// --- headers ---
 		{name: "oversized-headers", status: http.StatusRequestHeaderFieldsTooLarge, transport: true,
 			build: func(_ *testing.T, e *badEnv) *rawRequest {

@@ -83,6 +83,9 @@ func TestBadInput(t *testing.T) {
 			{"streaming-chunked", func() *rawRequest {
 				return streamingPut(env, "control/chunked", chunkOne, []byte("chunk two"))
 			}},
+			{"unsigned-trailer", func() *rawRequest {
+				return unsignedTrailerPut(env, "control/trailer", chunkOne, crc32Base64(chunkOne))
+			}},
 			{"presigned-get", func() *rawRequest {
 				r := &rawRequest{method: http.MethodGet, path: objectPath(bucket, "control/signed")}
 				env.good.presign(r, srv.host, time.Minute)
@@ -102,6 +105,7 @@ func TestBadInput(t *testing.T) {
 		}
 		assertObject(t, c, bucket, "control/chunked", append(append([]byte{}, chunkOne...), "chunk two"...))
 		assertObject(t, c, bucket, "control/unsigned", []byte("unsigned body"))
+		assertObject(t, c, bucket, "control/trailer", chunkOne)
 	})
 
 	before := snapshot(t, c)
@@ -239,4 +243,19 @@ func abortMultipart(t *testing.T, env *badEnv, key, id string) {
 	if err != nil || resp.status != http.StatusNoContent {
 		t.Errorf("AbortMultipartUpload: %v %d %s", err, resp.status, resp.body)
 	}
+}
+
+// unsignedTrailerPut is a STREAMING-UNSIGNED-PAYLOAD-TRAILER upload of data in
+// one chunk with an x-amz-checksum-crc32 trailer of value crc.
+func unsignedTrailerPut(env *badEnv, key string, data []byte, crc string) *rawRequest {
+	r := env.put(key, nil)
+	r.set("Content-Encoding", "aws-chunked")
+	r.set("X-Amz-Decoded-Content-Length", strconv.Itoa(len(data)))
+	r.set("X-Amz-Trailer", "x-amz-checksum-crc32")
+	env.good.sign(r, env.srv.host, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+	body := fmt.Appendf(nil, "%x\r\n", len(data))
+	body = append(body, data...)
+	body = append(body, "\r\n0\r\nx-amz-checksum-crc32:"+crc+"\r\n\r\n"...)
+	r.body = body
+	return r
 }
