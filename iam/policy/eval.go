@@ -8,7 +8,8 @@ type Args struct {
 	// ("" for anonymous requests). Bucket policy principals match it
 	// directly, as "arn:aws:iam::<account>:root", or as
 	// "arn:aws:iam::<any>:user/<name>"; it also supplies ${aws:username}
-	// and ${aws:userid} when Conditions lacks them.
+	// and ${aws:userid} (and decides ${aws:principaltype}) when Conditions
+	// lacks them.
 	Account string
 	// Action is the AWS action name, e.g. "s3:GetObject".
 	Action string
@@ -69,16 +70,26 @@ func newEvalContext(args *Args) *evalContext {
 }
 
 // lookupVariable resolves a lower-cased policy variable key from the
-// request's conditions; aws:username and aws:userid fall back to
-// Args.Account. A key with several values cannot be substituted.
+// request's conditions. When the conditions lack them, aws:username and
+// aws:userid fall back to Args.Account and aws:principaltype to "User"
+// ("Anonymous" without an account). A key with several values cannot be
+// substituted.
 func (ec *evalContext) lookupVariable(key string) (string, bool) {
 	if v := ec.conds[key]; len(v) == 1 {
 		return v[0], true
 	} else if len(v) > 1 {
 		return "", false
 	}
-	if (key == "aws:username" || key == "aws:userid") && ec.args.Account != "" {
-		return ec.args.Account, true
+	switch key {
+	case "aws:username", "aws:userid":
+		if ec.args.Account != "" {
+			return ec.args.Account, true
+		}
+	case "aws:principaltype":
+		if ec.args.Account == "" {
+			return "Anonymous", true
+		}
+		return "User", true
 	}
 	return "", false
 }

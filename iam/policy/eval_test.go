@@ -280,3 +280,57 @@ func TestMerge(t *testing.T) {
 	}
 	roundTrip(t, m)
 }
+
+func TestPrincipalTypeVariable(t *testing.T) {
+	p := mustParse(t, `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/${aws:principaltype}/*"}]}`)
+	if !p.IsAllowed(Args{Account: "alice", Action: "s3:GetObject", Bucket: "b", Object: "User/x"}) {
+		t.Fatal("principal type User not substituted")
+	}
+	if !p.IsAllowed(Args{Action: "s3:GetObject", Bucket: "b", Object: "Anonymous/x"}) {
+		t.Fatal("principal type Anonymous not substituted")
+	}
+	if !p.IsAllowed(Args{Account: "alice", Action: "s3:GetObject", Bucket: "b", Object: "AssumedRole/x",
+		Conditions: map[string][]string{"aws:PrincipalType": {"AssumedRole"}}}) {
+		t.Fatal("aws:PrincipalType from the conditions not preferred")
+	}
+}
+
+// TestClientGeneratedPolicies evaluates documents as mc, the AWS console
+// and tutorials write them.
+func TestClientGeneratedPolicies(t *testing.T) {
+	// mc anonymous set download b/pub
+	mcDownload := mustParseBucket(t, `{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetBucketLocation"],"Resource":["arn:aws:s3:::b"]},
+		{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:ListBucket"],"Resource":["arn:aws:s3:::b"],"Condition":{"StringEquals":{"s3:prefix":["pub"]}}},
+		{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/pub*"]}]}`, "b")
+	// The classic public-read bucket policy from the S3 console.
+	publicRead := mustParseBucket(t, `{"Version":"2012-10-17","Statement":[{"Sid":"PublicReadGetObject","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}]}`, "b")
+	// Deny insecure transport.
+	tlsOnly := mustParseBucket(t, `{"Version":"2012-10-17","Statement":[
+		{"Sid":"AllowAll","Effect":"Allow","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"]},
+		{"Sid":"DenyInsecure","Effect":"Deny","Principal":"*","Action":"s3:*","Resource":["arn:aws:s3:::b","arn:aws:s3:::b/*"],"Condition":{"Bool":{"aws:SecureTransport":"false"}}}]}`, "b")
+	tests := []struct {
+		name string
+		p    *Policy
+		args Args
+		want bool
+	}{
+		{"mc download list pub", mcDownload, Args{Action: "s3:ListBucket", Bucket: "b", Conditions: map[string][]string{"s3:prefix": {"pub"}}}, true},
+		{"mc download list root", mcDownload, Args{Action: "s3:ListBucket", Bucket: "b", Conditions: map[string][]string{"s3:prefix": {""}}}, false},
+		{"mc download get pub", mcDownload, Args{Action: "s3:GetObject", Bucket: "b", Object: "pub/a.txt"}, true},
+		{"mc download get other", mcDownload, Args{Action: "s3:GetObject", Bucket: "b", Object: "priv/a.txt"}, false},
+		{"mc download location", mcDownload, Args{Action: "s3:GetBucketLocation", Bucket: "b"}, true},
+		{"mc download no put", mcDownload, Args{Action: "s3:PutObject", Bucket: "b", Object: "pub/a"}, false},
+		{"public read get", publicRead, Args{Action: "s3:GetObject", Bucket: "b", Object: "x"}, true},
+		{"public read no list", publicRead, Args{Action: "s3:ListBucket", Bucket: "b"}, false},
+		{"tls only https", tlsOnly, Args{Action: "s3:PutObject", Bucket: "b", Object: "x", Conditions: map[string][]string{"aws:SecureTransport": {"true"}}}, true},
+		{"tls only http", tlsOnly, Args{Action: "s3:PutObject", Bucket: "b", Object: "x", Conditions: map[string][]string{"aws:SecureTransport": {"false"}}}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.p.IsAllowed(tt.args); got != tt.want {
+				t.Fatalf("IsAllowed = %v, want %v", got, tt.want)
+			}
+		})
+	}
+}

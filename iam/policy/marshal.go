@@ -28,8 +28,9 @@ type jsonStatement struct {
 // order Version, Id, Statement; statement members in AWS order; every set
 // as a sorted array; condition operators and keys sorted. Parsing the
 // output yields an equal Policy, and marshalling equal policies yields
-// identical bytes, so the output is fit for storage and display.
-func (p *Policy) MarshalJSON() ([]byte, error) {
+// identical bytes, so the output is fit for storage and display. The value
+// receiver makes Policy fields of other structs marshal canonically too.
+func (p Policy) MarshalJSON() ([]byte, error) {
 	jp := jsonPolicy{Version: p.Version, ID: p.ID, Statement: make([]jsonStatement, 0, len(p.Statements))}
 	for _, s := range p.Statements {
 		js := jsonStatement{

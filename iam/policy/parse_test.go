@@ -1,6 +1,7 @@
 package policy
 
 import (
+	"encoding/json"
 	"errors"
 	"strings"
 	"testing"
@@ -202,5 +203,30 @@ func TestCanonicalJSON(t *testing.T) {
 	want = `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::b/<x>&"]}]}`
 	if got := bp.String(); got != want {
 		t.Fatalf("canonical JSON\n got %s\nwant %s", got, want)
+	}
+}
+
+func TestMarshalValueAndEmbedded(t *testing.T) {
+	p, _ := BuiltIn(BuiltInWriteOnly)
+	b, err := json.Marshal(struct {
+		Name   string
+		Policy Policy
+	}{"w", *p})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"Name":"w","Policy":{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::*"]}]}}`
+	if string(b) != want {
+		t.Fatalf("embedded marshal\n got %s\nwant %s", b, want)
+	}
+	var back struct {
+		Name   string
+		Policy Policy
+	}
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if !back.Policy.Equal(p) {
+		t.Fatalf("unmarshal mismatch: %s", back.Policy.String())
 	}
 }
