@@ -38,7 +38,7 @@ GetObjectVersion GetObjectVersionAcl GetObjectVersionAttributes GetObjectVersion
 GetObjectVersionTagging GetObjectVersionTorrent InitiateReplication ListMultipartUploadParts
 ObjectOwnerOverrideToBucketOwner PutObject PutObjectAcl PutObjectLegalHold PutObjectRetention
 PutObjectTagging PutObjectVersionAcl PutObjectVersionTagging ReplicateDelete ReplicateObject
-ReplicateTags RestoreObject GetObjectFanOut PutObjectFanOut`
+ReplicateTags RestoreObject GetObjectFanOut PutObjectFanOut RenameObject`
 
 // s3BucketActions act on buckets (and the last few are MinIO extensions).
 const s3BucketActions = `CreateBucket DeleteBucket DeleteBucketOwnershipControls
@@ -61,7 +61,7 @@ GetBucketMetadataConfiguration CreateBucketMetadataConfiguration
 DeleteBucketMetadataConfiguration UpdateBucketMetadataInventoryTableConfiguration
 UpdateBucketMetadataJournalTableConfiguration PutBucketMetadataTableConfiguration
 ListenBucketNotification ListenNotification ForceDeleteBucket
-ResetBucketReplicationState GetBucketQuota PutBucketQuota`
+ResetBucketReplicationState HeadBucket`
 
 // s3AccountActions have no bucket, or act on S3 resources other than
 // buckets and objects (access points, jobs, Storage Lens, access grants,
@@ -93,7 +93,7 @@ ListAccessGrantsLocations ListCallerAccessGrants PutAccessGrantsInstanceResource
 UpdateAccessGrantsLocation AssociateAccessGrantsIdentityCenter
 DissociateAccessGrantsIdentityCenter ListTagsForResource TagResource UntagResource
 CreateAccessPointForDirectoryBucket PutAccessPointScope GetAccessPointScope
-DeleteAccessPointScope`
+DeleteAccessPointScope PutAccessPointPublicAccessBlock`
 
 // adminActions are MinIO's administrative API actions.
 const adminActions = `Heal StorageInfo DataUsageInfo TopLocksInfo Profiling ServerTrace
@@ -108,7 +108,7 @@ AttachUserOrGroupPolicy UpdatePolicyAssociation ListUserPolicies SetBucketQuota
 GetBucketQuota SetBucketTarget GetBucketTarget SetTier ListTier ExportBucketMetadata
 ImportBucketMetadata ExportIAM ImportIAM ListBatchJobs DescribeBatchJob StartBatchJob
 CancelBatchJob Rebalance Decommission ReplicationDiff InspectData ForceUnlock ServiceTrace
-ServiceV2 ListPools LicenseInfo ServerUpdateV2 ClusterInfo Metrics`
+ServiceV2 ListPools LicenseInfo ServerUpdateV2 ClusterInfo Metrics ServiceCordon`
 
 // kmsActions are the key management actions (MinIO's KMS API, KES-style).
 const kmsActions = `Status Metrics API Version CreateKey ImportKey DeleteKey KeyStatus
