@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -33,7 +35,8 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 		return nil, malformed("Condition must be an object")
 	}
 	var out []Condition
-	for opName, rawKeys := range block {
+	for _, opName := range slices.Sorted(maps.Keys(block)) {
+		rawKeys := block[opName]
 		op, err := parseOperator(opName)
 		if err != nil {
 			return nil, err
@@ -46,7 +49,8 @@ func parseConditions(raw json.RawMessage) ([]Condition, error) {
 			return nil, malformed("Condition operator %q has no condition keys", opName)
 		}
 		seen := make(map[string]string, len(keys))
-		for key, rawVals := range keys {
+		for _, key := range slices.Sorted(maps.Keys(keys)) {
+			rawVals := keys[key]
 			if err := validateConditionKey(key); err != nil {
 				return nil, err
 			}
@@ -140,7 +144,8 @@ func scalarString(v any) (string, error) {
 
 // reasonOf returns the reason of a *MalformedError, or err's text.
 func reasonOf(err error) string {
-	if m, ok := err.(*MalformedError); ok {
+	var m *MalformedError
+	if errors.As(err, &m) {
 		return m.Reason
 	}
 	return err.Error()

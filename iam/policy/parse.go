@@ -3,6 +3,7 @@ package policy
 import (
 	"bytes"
 	"encoding/json"
+	"maps"
 	"slices"
 	"strings"
 )
@@ -57,7 +58,7 @@ func decodeObject(raw []byte, what string, allowed ...string) (map[string]json.R
 	if err := json.Unmarshal(raw, &m); err != nil || m == nil {
 		return nil, malformed("%s must be a JSON object", what)
 	}
-	for k := range m {
+	for _, k := range slices.Sorted(maps.Keys(m)) {
 		if !slices.Contains(allowed, k) {
 			return nil, malformed("unknown field %q in %s", k, what)
 		}
@@ -264,8 +265,8 @@ func parsePrincipal(raw json.RawMessage) (map[string][]string, error) {
 		return nil, malformed("Invalid principal in policy: empty Principal")
 	}
 	out := make(map[string][]string, len(m))
-	for k, r := range m {
-		vals, err := parseStringSet(r, "Principal "+k)
+	for _, k := range slices.Sorted(maps.Keys(m)) {
+		vals, err := parseStringSet(m[k], "Principal "+k)
 		if err != nil {
 			return nil, malformed("Invalid principal in policy: %s", reasonOf(err))
 		}

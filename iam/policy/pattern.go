@@ -52,9 +52,6 @@ func compilePattern(s string, lookup lookupFunc) (p pattern, ok bool) {
 	return p, true
 }
 
-// literalPattern returns s as a pattern without wildcards.
-func literalPattern(s string) pattern { return appendLiteral(make(pattern, 0, len(s)), s) }
-
 func appendLiteral(p pattern, s string) pattern {
 	for _, r := range s {
 		p = append(p, r)

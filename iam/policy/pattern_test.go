@@ -146,8 +146,24 @@ func TestActionKinds(t *testing.T) {
 			}
 		})
 	}
-	if _, ok := ActionKind("s3:Nope"); ok {
-		t.Fatal("unknown action reported known")
+	if _, ok := ActionKind("s3:Nope"); ok || IsKnownAction("s3:Nope") || !IsKnownAction("S3:GETOBJECT") {
+		t.Fatal("IsKnownAction/ActionKind disagree with the table")
+	}
+	// Actions outside the table still get a sensible resource kind.
+	unknown := []struct {
+		action, object string
+		want           ResourceKind
+	}{
+		{"s3:SomeFutureObjectAction", "k", KindObject},
+		{"s3:SomeFutureBucketAction", "", KindBucket},
+		{"admin:SomeFutureAction", "", KindService},
+		{"futureservice:Thing", "k", KindService},
+		{"s3:ListAllMyBuckets", "k", KindAccount},
+	}
+	for _, u := range unknown {
+		if got := requestKind(u.action, u.object); got != u.want {
+			t.Fatalf("requestKind(%q, %q) = %v, want %v", u.action, u.object, got, u.want)
+		}
 	}
 	if n := len(actionTable); n < 250 {
 		t.Fatalf("action table has %d entries, expected the full S3/admin/kms/sts list", n)
