@@ -30,9 +30,12 @@ func Parse(doc []byte) (*Policy, error) {
 }
 
 // ParseBucketPolicy parses and validates the bucket policy of bucket: every
-// statement needs Principal or NotPrincipal and Resource or NotResource, and
+// statement needs Principal or NotPrincipal and Resource or NotResource;
 // every resource must lie within the bucket ("Policy has invalid resource"
-// otherwise). Errors are as for Parse.
+// otherwise); only s3: actions are allowed, and each named action must
+// apply to one of the statement's resources (s3:ListBucket needs the bucket
+// ARN, s3:GetObject an object ARN: "Action does not apply to any
+// resource(s) in statement"). Errors are as for Parse.
 func ParseBucketPolicy(doc []byte, bucket string) (*Policy, error) {
 	if bucket == "" {
 		return nil, malformed("bucket policy needs a bucket name")
@@ -163,6 +166,11 @@ func parseStatement(raw json.RawMessage, mode parseMode, bucket string) (Stateme
 	}
 	for _, r := range slices.Concat(st.Resources, st.NotResources) {
 		if err := validateResource(r, bucket); err != nil {
+			return st, err
+		}
+	}
+	if mode == modeBucket {
+		if err := validateBucketActions(st, bucket); err != nil {
 			return st, err
 		}
 	}

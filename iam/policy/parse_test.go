@@ -162,7 +162,16 @@ func TestParseBucketPolicy(t *testing.T) {
 		{"other bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`, "Policy has invalid resource"},
 		{"star resource", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`, "Policy has invalid resource"},
 		{"bucket prefix not bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pics2/*"}]}`, "Policy has invalid resource"},
-		{"missing resource", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"admin:ServerInfo"}]}`, "missing required field Resource"},
+		{"missing resource", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject"}]}`, "missing required field Resource"},
+		{"admin action", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"admin:ServerInfo","Resource":"arn:aws:s3:::pics"}]}`, "is not an S3 action"},
+		{"kms not action", `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*","NotAction":"kms:*","Resource":"arn:aws:s3:::pics"}]}`, "is not an S3 action"},
+		{"list bucket on objects", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::pics/*"}]}`, "Action does not apply to any resource(s) in statement"},
+		{"get object on bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pics"}]}`, "Action does not apply to any resource(s) in statement"},
+		{"list all my buckets", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:ListAllMyBuckets","Resource":"arn:aws:s3:::pics"}]}`, "Action does not apply"},
+		{"both kinds both resources", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":["arn:aws:s3:::pics","arn:aws:s3:::pics/*"]}]}`, ""},
+		{"wildcard bucket covers both", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":["s3:GetObject","s3:ListBucket"],"Resource":"arn:aws:s3:::pic*"}]}`, ""},
+		{"wildcard action not checked", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:*","Resource":"arn:aws:s3:::pics/*"}]}`, ""},
+		{"variable in key", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/${aws:username}"}]}`, ""},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -205,3 +205,21 @@ func TestResourceMatching(t *testing.T) {
 		})
 	}
 }
+
+func TestVariablesAsWildcards(t *testing.T) {
+	tests := map[string]string{
+		"":                        "",
+		"plain":                   "plain",
+		"a/${aws:username}/b":     "a/*/b",
+		"${x}${y}":                "**",
+		"open ${unterminated":     "open ${unterminated",
+		"arn:aws:s3:::b/${*}/end": "arn:aws:s3:::b/*/end",
+	}
+	for in, want := range tests {
+		t.Run(in, func(t *testing.T) {
+			if got := variablesAsWildcards(in); got != want {
+				t.Fatalf("variablesAsWildcards(%q) = %q, want %q", in, got, want)
+			}
+		})
+	}
+}

@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // s3ARNPrefix starts every S3 resource ARN.
 const s3ARNPrefix = "arn:aws:s3:::"
@@ -53,4 +56,74 @@ func resourceMatches(pat, arn string, lookup lookupFunc) bool {
 	}
 	p, ok := compilePattern(pat, lookup)
 	return ok && p.match(arn)
+}
+
+// validateBucketActions applies the bucket-policy rules to a statement's
+// actions: only s3: actions (or "*"), and every named action must apply to
+// at least one of the statement's resources ("Action does not apply to any
+// resource(s) in statement", as S3 answers for s3:ListBucket on
+// "arn:aws:s3:::b/*"). Wildcard actions, NotAction and NotResource are not
+// checked.
+func validateBucketActions(st Statement, bucket string) error {
+	for _, a := range slices.Concat(st.Actions, st.NotActions) {
+		if a != "*" && !strings.HasPrefix(strings.ToLower(a), serviceS3+":") {
+			return malformed("Policy has invalid action: %q is not an S3 action", a)
+		}
+	}
+	if st.Resources == nil {
+		return nil
+	}
+	for _, a := range st.Actions {
+		kind, ok := ActionKind(a)
+		if !ok {
+			continue // "*" and wildcards
+		}
+		applies := false
+		for _, r := range st.Resources {
+			if resourceCanMatch(r, kind, bucket) {
+				applies = true
+				break
+			}
+		}
+		if !applies {
+			return malformed("Action does not apply to any resource(s) in statement: %q", a)
+		}
+	}
+	return nil
+}
+
+// resourceCanMatch reports whether the Resource element r can match some
+// resource of kind in bucket. Policy variables count as wildcards, so the
+// answer may be yes for a pattern that matches only some users' requests.
+func resourceCanMatch(r string, kind ResourceKind, bucket string) bool {
+	pat := variablesAsWildcards(r)
+	switch kind {
+	case KindObject:
+		// bucket/key, or a bucket part whose wildcard can cover "/key".
+		rest, _ := strings.CutPrefix(pat, s3ARNPrefix)
+		return strings.ContainsAny(rest, "/*")
+	case KindBucket:
+		return wildcardMatch(pat, s3ARNPrefix+bucket)
+	}
+	return false
+}
+
+// variablesAsWildcards replaces every "${...}" in s by "*".
+func variablesAsWildcards(s string) string {
+	var b strings.Builder
+	for {
+		start := strings.Index(s, "${")
+		if start < 0 {
+			break
+		}
+		end := strings.IndexByte(s[start:], '}')
+		if end < 0 {
+			break
+		}
+		b.WriteString(s[:start])
+		b.WriteByte('*')
+		s = s[start+end+1:]
+	}
+	b.WriteString(s)
+	return b.String()
 }
