@@ -28,6 +28,7 @@ type objectReader struct {
 	block       []byte
 	pending     []byte
 	needHeal    bool
+	pre         map[int][]*os.File // parts opened ahead, by index
 	err         error
 }
 
@@ -68,7 +69,33 @@ func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string
 	if err := r.openPart(); err != nil {
 		return nil, err
 	}
+	r.preopen()
 	return r, nil
+}
+
+// preopenParts is how many parts a GET opens up front (under the key's
+// read lock, so that a concurrent overwrite cannot delete them first);
+// later parts are opened when reached.
+const preopenParts = 32
+
+// preopen opens the shard files of the parts after the first one, up to
+// preopenParts, while the caller holds the key's read lock.
+func (r *objectReader) preopen() {
+	if r.vv.v.IsInline {
+		return
+	}
+	r.pre = map[int][]*os.File{}
+	for i := r.part + 1; i < len(r.vv.v.Parts) && i <= r.part+preopenParts; i++ {
+		files := make([]*os.File, len(r.st.drives))
+		for p, d := range r.st.drives {
+			if d != nil && r.vv.has[p] {
+				if f, err := d.OpenShard(r.vv.v.DataDir, r.vv.v.Parts[i].File); err == nil {
+					files[p] = f
+				}
+			}
+		}
+		r.pre[i] = files
+	}
 }
 
 // openPart opens the shard sources of the current part.
@@ -78,6 +105,22 @@ func (r *objectReader) openPart() error {
 	r.srcs = make([]io.ReaderAt, n)
 	r.files = make([]*os.File, n)
 	part := r.vv.v.Parts[r.part]
+	if files, ok := r.pre[r.part]; ok {
+		delete(r.pre, r.part)
+		avail := 0
+		for p, f := range files {
+			if f != nil {
+				r.files[p], r.srcs[p] = f, f
+				avail++
+			} else if r.st.drives[p] != nil {
+				r.needHeal = true
+			}
+		}
+		if avail < r.c.data {
+			return fmt.Errorf("%d shards of %d available, %d needed: %w", avail, n, r.c.data, storage.ErrReadQuorum)
+		}
+		return nil
+	}
 	avail := 0
 	for p, d := range r.st.drives {
 		if d == nil || !r.vv.has[p] {
@@ -110,6 +153,17 @@ func (r *objectReader) closeFiles() {
 		}
 	}
 	r.files = nil
+}
+
+func (r *objectReader) closePreopened() {
+	for _, files := range r.pre {
+		for _, f := range files {
+			if f != nil {
+				f.Close()
+			}
+		}
+	}
+	r.pre = nil
 }
 
 func (r *objectReader) Read(p []byte) (int, error) {
@@ -173,6 +227,7 @@ func (r *objectReader) next() error {
 // missing or corrupt.
 func (r *objectReader) Close() error {
 	r.closeFiles()
+	r.closePreopened()
 	if r.needHeal {
 		r.s.queueHeal(r.st, r.bucket, r.key)
 	}
