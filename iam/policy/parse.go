@@ -147,6 +147,9 @@ func parseStatement(raw json.RawMessage, mode parseMode, bucket string) (Stateme
 	if st.Principal, st.NotPrincipal, err = parsePrincipals(m, mode); err != nil {
 		return st, err
 	}
+	if st.NotPrincipal != nil && st.Effect != EffectDeny {
+		return st, malformed("NotPrincipal must be used with \"Effect\": \"Deny\"")
+	}
 	if st.Actions, st.NotActions, err = parsePair(m, "Action", "NotAction"); err != nil {
 		return st, err
 	}

@@ -158,6 +158,7 @@ func TestParseBucketPolicy(t *testing.T) {
 		{"principal string not star", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"alice","Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`, "Invalid principal"},
 		{"principal unknown type", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Users":"alice"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`, "Invalid principal"},
 		{"principal empty object", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`, "Invalid principal"},
+		{"not principal with allow", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","NotPrincipal":{"AWS":"a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`, "NotPrincipal must be used with"},
 		{"both principals", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","NotPrincipal":{"AWS":"a"},"Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`, "cannot both be present"},
 		{"other bucket", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`, "Policy has invalid resource"},
 		{"star resource", `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"*"}]}`, "Policy has invalid resource"},
