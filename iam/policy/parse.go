@@ -8,6 +8,10 @@ import (
 	"strings"
 )
 
+// MaxBucketPolicySize is the largest bucket policy document S3 accepts
+// (20 KiB); ParseBucketPolicy refuses larger ones.
+const MaxBucketPolicySize = 20 * 1024
+
 // parseMode says which kind of policy is being parsed.
 type parseMode int
 
@@ -39,6 +43,9 @@ func Parse(doc []byte) (*Policy, error) {
 func ParseBucketPolicy(doc []byte, bucket string) (*Policy, error) {
 	if bucket == "" {
 		return nil, malformed("bucket policy needs a bucket name")
+	}
+	if len(doc) > MaxBucketPolicySize {
+		return nil, malformed("Policy exceeds the maximum allowed document size.")
 	}
 	return parse(doc, modeBucket, bucket)
 }

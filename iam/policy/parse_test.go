@@ -193,6 +193,11 @@ func TestParseBucketPolicy(t *testing.T) {
 	if _, err := ParseBucketPolicy([]byte(`{}`), ""); !errors.Is(err, ErrMalformedPolicy) {
 		t.Fatalf("empty bucket name: %v", err)
 	}
+	big := `{"Version":"2012-10-17","Statement":[{"Sid":"` + strings.Repeat("x", MaxBucketPolicySize) +
+		`","Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pics/*"}]}`
+	if _, err := ParseBucketPolicy([]byte(big), "pics"); err == nil || !strings.Contains(err.Error(), "maximum allowed document size") {
+		t.Fatalf("oversized bucket policy: %v", err)
+	}
 }
 
 func TestCanonicalJSON(t *testing.T) {
