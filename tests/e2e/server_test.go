@@ -35,6 +35,11 @@ type server struct {
 	exitErr error         // valid after exited is closed
 }
 
+// vhostDomain is the servers' virtual-host domain (SILO_DOMAIN): requests for
+// <bucket>.s3.silo.test are virtual-host style. Clients reach it through a
+// dialer that sends every connection to the server (vhostClient).
+const vhostDomain = "s3.silo.test"
+
 const (
 	startTimeout = 60 * time.Second
 	stopTimeout  = 20 * time.Second
@@ -140,7 +145,7 @@ func serverEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "SILO_ROOT_USER="+rootUser, "SILO_ROOT_PASSWORD="+rootPassword)
+	return append(env, "SILO_ROOT_USER="+rootUser, "SILO_ROOT_PASSWORD="+rootPassword, "SILO_DOMAIN="+vhostDomain)
 }
 
 // healthy reports whether GET /minio/health/<which> answers 200.
