@@ -46,3 +46,30 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+// FuzzEvaluate feeds request values (which come from the network: keys,
+// prefixes, headers, addresses) to a policy using every operator family.
+func FuzzEvaluate(f *testing.F) {
+	p, err := Parse([]byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:Get*","s3:ListBucket"],"Resource":["arn:aws:s3:::b/${aws:username}/*","arn:aws:s3:::b"],"Condition":{
+			"StringLike":{"s3:prefix":"${aws:username}/*"},"StringNotEqualsIgnoreCase":{"s3:x":"A"},
+			"NumericLessThanIfExists":{"s3:max-keys":1000},"DateLessThanIfExists":{"aws:CurrentTime":"2100-01-01"},
+			"BoolIfExists":{"aws:SecureTransport":true},"BinaryEqualsIfExists":{"s3:bin":"aGk="},
+			"IpAddressIfExists":{"aws:SourceIp":["10.0.0.0/8","::1/128"]},"ArnLikeIfExists":{"aws:SourceArn":"arn:aws:*:*:*:${aws:username}"},
+			"ForAllValues:StringEquals":{"aws:TagKeys":["a","b"]},"Null":{"s3:gone":"true"}}},
+		{"Effect":"Deny","NotAction":"s3:GetObject","NotResource":"arn:aws:s3:::b/*","Condition":{"ForAnyValue:StringLike":{"aws:TagKeys":"x*"}}}]}`))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add("s3:GetObject", "b", "alice/k", "alice", "alice/", "10.0.0.1", "2024-01-01T00:00:00Z", "a")
+	f.Add("s3:ListBucket", "b", "", "", "", "::1", "1700000000", "x1")
+	f.Fuzz(func(t *testing.T, action, bucket, object, user, prefix, ip, now, tag string) {
+		args := Args{Account: user, Action: action, Bucket: bucket, Object: object, Conditions: map[string][]string{
+			"s3:prefix": {prefix}, "aws:SourceIp": {ip}, "aws:CurrentTime": {now}, "s3:max-keys": {now},
+			"aws:TagKeys": {tag, prefix}, "aws:SourceArn": {prefix}, "s3:bin": {tag}, "s3:x": {tag}}}
+		d := p.Decision(args)
+		if got := p.IsAllowed(args); got != (d == Allow) {
+			t.Fatalf("IsAllowed = %v but Decision = %v", got, d)
+		}
+	})
+}
