@@ -256,3 +256,46 @@ func TestMultipleConditionsAND(t *testing.T) {
 		})
 	}
 }
+
+func TestOperatorNames(t *testing.T) {
+	bases := []string{"StringEquals", "StringNotEquals", "StringEqualsIgnoreCase", "StringNotEqualsIgnoreCase",
+		"StringLike", "StringNotLike", "NumericEquals", "NumericNotEquals", "NumericLessThan",
+		"NumericLessThanEquals", "NumericGreaterThan", "NumericGreaterThanEquals", "DateEquals",
+		"DateNotEquals", "DateLessThan", "DateLessThanEquals", "DateGreaterThan", "DateGreaterThanEquals",
+		"Bool", "BinaryEquals", "IpAddress", "NotIpAddress", "ArnEquals", "ArnLike", "ArnNotEquals", "ArnNotLike"}
+	for _, b := range bases {
+		for _, q := range []string{"", "ForAnyValue:", "ForAllValues:"} {
+			for _, suffix := range []string{"", "IfExists"} {
+				name := q + b + suffix
+				t.Run(name, func(t *testing.T) {
+					op, err := parseOperator(name)
+					if err != nil {
+						t.Fatalf("parseOperator(%q): %v", name, err)
+					}
+					if op.ifExists != (suffix != "") || (op.qual != qualNone) != (q != "") {
+						t.Fatalf("parseOperator(%q) = %+v", name, op)
+					}
+				})
+			}
+		}
+	}
+	for _, bad := range []string{"Null" + "IfExists", "ForAnyValue:Null", "ForAllValues:Null", "IfExists", "StringEqualsIfExistsIfExists",
+		"ForAnyValue:", "ForAnyValue:ForAllValues:StringEquals", "BinaryNotEquals", "StringEquals ", ""} {
+		t.Run("reject "+bad, func(t *testing.T) {
+			if _, err := parseOperator(bad); err == nil {
+				t.Fatalf("parseOperator(%q) accepted", bad)
+			}
+		})
+	}
+	if _, err := parseOperator("Null"); err != nil {
+		t.Fatalf("Null: %v", err)
+	}
+}
+
+func TestSourceIPVariable(t *testing.T) {
+	runCondCases(t, []condCase{
+		{"source ip in value", "StringEquals", "s3:x", `"from-${aws:SourceIp}"`, map[string][]string{"s3:x": {"from-10.0.0.1"}, "aws:SourceIp": {"10.0.0.1"}}, true},
+		{"userid falls back to account", "StringEquals", "s3:x", `"${aws:userid}"`, kv("s3:x", "alice"), true},
+		{"multivalued key is not substituted", "StringEquals", "s3:x", `"${aws:TagKeys}"`, map[string][]string{"s3:x": {"a"}, "aws:TagKeys": {"a", "b"}}, false},
+	})
+}
