@@ -23,6 +23,9 @@
 //   - policy variables ${aws:username}, ${aws:userid}, any condition key
 //     present in the request (${jwt:sub}, ${ldap:username}, ...), defaults
 //     written ${key, 'default'}, and the escapes ${*}, ${?} and ${$};
+//   - bucket policies (ParseBucketPolicy): Principal / NotPrincipal (the
+//     latter only with Deny), resources within the bucket, s3: actions that
+//     apply to the statement's resources, at most MaxBucketPolicySize bytes;
 //   - MinIO's built-in policies (readonly, readwrite, writeonly, diagnostics,
 //     consoleAdmin) through BuiltIn.
 //
