@@ -248,3 +248,41 @@ func TestStartupCleansTmpAndOrphans(t *testing.T) {
 		t.Fatal("committed object damaged by orphan collection")
 	}
 }
+
+// TestDriveReplacedWhileRunning swaps a drive for an empty directory while
+// the store runs: the monitor must format it and heal its shards back.
+func TestDriveReplacedWhileRunning(t *testing.T) {
+	ctx := context.Background()
+	drives := testDrives(t, 4)
+	s := openTestStore(t, drives, 2)
+	defer s.Close()
+	if err := s.MakeBucket(ctx, "bkt", storage.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	body := bytes.Repeat([]byte("replace me "), 200<<10)
+	if _, err := s.PutObject(ctx, "bkt", "obj", bytes.NewReader(body), int64(len(body)), storage.PutOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Rename(drives[2], drives[2]+".dead"); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(drives[2], 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if h := s.Health(ctx); h.DrivesOnline != 3 {
+		t.Fatalf("Health after pulling a drive = %+v", h)
+	}
+	s.probeDrives() // what the monitor does every few seconds
+	if err := s.Heal(ctx, HealOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if h := s.Health(ctx); h.DrivesOnline != 4 {
+		t.Fatalf("Health after replacing the drive = %+v", h)
+	}
+	if n := len(shardFilesOf(t, drives[2])); n != 1 {
+		t.Fatalf("replaced drive holds %d shard files after heal, want 1", n)
+	}
+	if st := s.HealStatus(); st.ObjectsHealed == 0 || st.Errors != 0 {
+		t.Fatalf("HealStatus = %+v", st)
+	}
+}

@@ -40,8 +40,8 @@ func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string
 	if err != nil {
 		return nil, err
 	}
-	if len(vv.v.Distribution) != len(st.drives) {
-		return nil, fmt.Errorf("version layout has %d drives, set has %d: %w", len(vv.v.Distribution), len(st.drives), storage.ErrReadQuorum)
+	if len(vv.v.Distribution) != st.n() {
+		return nil, fmt.Errorf("version layout has %d drives, set has %d: %w", len(vv.v.Distribution), st.n(), storage.ErrReadQuorum)
 	}
 	r := &objectReader{ctx: ctx, s: s, st: st, bucket: bucket, key: key, vv: vv, c: c, remaining: length, part: -1}
 	// Find the part holding off.
@@ -61,7 +61,7 @@ func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string
 	for _, p := range vv.v.Parts {
 		largest = max(largest, min(p.Size, blockSize))
 	}
-	r.bufs = make([][]byte, len(st.drives))
+	r.bufs = make([][]byte, st.n())
 	for p := range r.bufs {
 		r.bufs[p] = make([]byte, hashLen+c.shardLen(largest))
 	}
@@ -86,8 +86,8 @@ func (r *objectReader) preopen() {
 	}
 	r.pre = map[int][]*os.File{}
 	for i := r.part + 1; i < len(r.vv.v.Parts) && i <= r.part+preopenParts; i++ {
-		files := make([]*os.File, len(r.st.drives))
-		for p, d := range r.st.drives {
+		files := make([]*os.File, r.st.n())
+		for p, d := range r.st.list() {
 			if d != nil && r.vv.has[p] {
 				if f, err := d.OpenShard(r.vv.v.DataDir, r.vv.v.Parts[i].File); err == nil {
 					files[p] = f
@@ -101,7 +101,7 @@ func (r *objectReader) preopen() {
 // openPart opens the shard sources of the current part.
 func (r *objectReader) openPart() error {
 	r.closeFiles()
-	n := len(r.st.drives)
+	n := r.st.n()
 	r.srcs = make([]io.ReaderAt, n)
 	r.files = make([]*os.File, n)
 	part := r.vv.v.Parts[r.part]
@@ -112,7 +112,7 @@ func (r *objectReader) openPart() error {
 			if f != nil {
 				r.files[p], r.srcs[p] = f, f
 				avail++
-			} else if r.st.drives[p] != nil {
+			} else if r.st.drive(p) != nil {
 				r.needHeal = true
 			}
 		}
@@ -122,7 +122,7 @@ func (r *objectReader) openPart() error {
 		return nil
 	}
 	avail := 0
-	for p, d := range r.st.drives {
+	for p, d := range r.st.list() {
 		if d == nil || !r.vv.has[p] {
 			r.needHeal = r.needHeal || d != nil
 			continue
@@ -205,7 +205,7 @@ func (r *objectReader) next() error {
 	blockLen := min(int64(blockSize), part.Size-b*blockSize)
 	data, bad, err := r.c.decodeBlock(r.srcs, r.vv.v.Distribution, b, blockLen, r.bufs, r.block)
 	for _, p := range bad {
-		if r.st.drives[p] != nil {
+		if r.st.drive(p) != nil {
 			r.needHeal = true
 		}
 	}

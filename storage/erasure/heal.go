@@ -175,7 +175,7 @@ func (s *Store) healAll(ctx context.Context, opts HealOptions) error {
 func (s *Store) countObjects(ctx context.Context, bucket string) int64 {
 	var total int64
 	for _, st := range s.sets {
-		counts := make([]int, len(st.drives))
+		counts := make([]int, st.n())
 		st.forEach(func(p int, d *drive.Drive) error {
 			return d.View(ctx, func(tx *drive.Tx) error {
 				counts[p] = tx.ObjectCount(bucket)
@@ -250,7 +250,7 @@ func (s *Store) healObject(ctx context.Context, st *set, bucket, key string, lim
 	var verified int64
 	healed := false
 	var errs []error
-	for p, d := range st.drives {
+	for p, d := range st.list() {
 		if d == nil || !view.responded[p] {
 			continue
 		}
@@ -339,10 +339,10 @@ func (s *Store) healVersion(ctx context.Context, st *set, vv *verView, p int, nv
 	if err != nil {
 		return false, 0, err
 	}
-	if len(vv.v.Distribution) != len(st.drives) {
+	if len(vv.v.Distribution) != st.n() {
 		return false, 0, fmt.Errorf("version layout does not match the set")
 	}
-	d := st.drives[p]
+	d := st.drive(p)
 	fixed := false
 	var verified int64
 	for _, part := range vv.v.Parts {
@@ -396,9 +396,9 @@ func verifyShard(c *codec, src io.ReaderAt, size int64, inline []byte, isInline 
 // rebuildShard decodes a part from the other drives and writes position
 // p's shard of it (to a shard file, or into nv.Inline).
 func (s *Store) rebuildShard(ctx context.Context, st *set, vv *verView, c *codec, part drive.Part, p int, nv *drive.Version) error {
-	n := len(st.drives)
+	n := st.n()
 	srcs := make([]io.ReaderAt, n)
-	for q, d := range st.drives {
+	for q, d := range st.list() {
 		if q == p || d == nil || !vv.has[q] {
 			continue
 		}
@@ -420,7 +420,7 @@ func (s *Store) rebuildShard(ctx context.Context, st *set, vv *verView, c *codec
 		out = &buf
 	} else {
 		var err error
-		if sw, err = st.drives[p].CreateShard(vv.v.DataDir, part.File); err != nil {
+		if sw, err = st.drive(p).CreateShard(vv.v.DataDir, part.File); err != nil {
 			return err
 		}
 		defer sw.Abort()

@@ -61,9 +61,21 @@ func TestHealOnRead(t *testing.T) {
 			if _, err := s.PutObject(ctx, "bkt", "obj", bytes.NewReader(body), -1, storage.PutOptions{}); err != nil {
 				t.Fatal(err)
 			}
-			files := shardFilesOf(t, drives[1])
+			// Damage a drive holding a data shard: reads never touch
+			// parity shards when the data shards are good.
+			view, _, err := s.readView(ctx, s.setFor("bkt", "obj"), "bkt", "obj")
+			if err != nil {
+				t.Fatal(err)
+			}
+			victim := 0
+			for p, idx := range view.versions[0].v.Distribution {
+				if idx == 0 {
+					victim = p
+				}
+			}
+			files := shardFilesOf(t, drives[victim])
 			if len(files) != 1 {
-				t.Fatalf("want 1 shard file on drive 1, got %v", files)
+				t.Fatalf("want 1 shard file on the victim drive, got %v", files)
 			}
 			orig, err := os.ReadFile(files[0])
 			if err != nil {

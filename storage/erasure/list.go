@@ -55,7 +55,7 @@ type listAgg struct {
 }
 
 func (l *setLister) fetch() error {
-	n := len(l.st.drives)
+	n := l.st.n()
 	results := make([][]drive.Entry, n)
 	mores := make([]bool, n)
 	opts := l.opts

@@ -108,7 +108,7 @@ func sortViews(vs []*verView) {
 // readView reads key's records from every drive of the set and merges them.
 // Errors: ErrBucketNotFound, ErrReadQuorum.
 func (s *Store) readView(ctx context.Context, st *set, bucket, key string) (*objView, []*drive.Record, error) {
-	recs := make([]*drive.Record, len(st.drives))
+	recs := make([]*drive.Record, st.n())
 	errs := st.forEach(func(p int, d *drive.Drive) error {
 		return d.View(ctx, func(tx *drive.Tx) error {
 			r, err := tx.Record(bucket, key)
@@ -234,8 +234,8 @@ func checkVersionID(id string) error {
 // drive's current record (never nil) and returns the new one.
 func (s *Store) updateSet(ctx context.Context, st *set, bucket, key string, quorum int,
 	fn func(p int, tx *drive.Tx, r *drive.Record) (*drive.Record, error)) ([]error, error) {
-	old := make([]*drive.Record, len(st.drives))
-	freed := make([][]string, len(st.drives))
+	old := make([]*drive.Record, st.n())
+	freed := make([][]string, st.n())
 	errs := st.forEach(func(p int, d *drive.Drive) error {
 		var err error
 		freed[p], err = d.Update(ctx, func(tx *drive.Tx) error {
@@ -258,22 +258,22 @@ func (s *Store) updateSet(ctx context.Context, st *set, bucket, key string, quor
 	})
 	if countNil(errs) < quorum {
 		for p, err := range errs {
-			if err != nil || st.drives[p] == nil {
+			if err != nil || st.drive(p) == nil {
 				continue
 			}
 			prev := old[p]
-			undoFreed, uerr := st.drives[p].Update(ctx, func(tx *drive.Tx) error { return tx.PutRecord(bucket, key, prev) })
+			undoFreed, uerr := st.drive(p).Update(ctx, func(tx *drive.Tx) error { return tx.PutRecord(bucket, key, prev) })
 			if uerr != nil {
 				s.log.Warn("undo of a write that missed quorum failed", "drive", st.paths[p], "bucket", bucket, "key", key, "err", uerr)
 				continue
 			}
-			st.drives[p].Release(undoFreed)
+			st.drive(p).Release(undoFreed)
 		}
 		return errs, fmt.Errorf("%d of %d drives committed, %d needed: %w: %w", countNil(errs), len(errs), quorum, storage.ErrWriteQuorum, firstErr(errs))
 	}
 	for p, err := range errs {
 		if err == nil {
-			st.drives[p].Release(freed[p])
+			st.drive(p).Release(freed[p])
 		}
 	}
 	return errs, nil

@@ -74,7 +74,7 @@ func (s *Store) NewMultipartUpload(ctx context.Context, bucket, key string, opts
 // readUpload returns the quorum view of an upload: the first copy with
 // the parts agreed by a quorum of drives. Errors: ErrNoSuchUpload.
 func (s *Store) readUpload(ctx context.Context, st *set, bucket, key, id string) (*drive.Upload, error) {
-	ups := make([]*drive.Upload, len(st.drives))
+	ups := make([]*drive.Upload, st.n())
 	errs := st.forEach(func(p int, d *drive.Drive) error {
 		return d.View(ctx, func(tx *drive.Tx) error {
 			u, err := tx.Upload(bucket, key, id)
@@ -171,7 +171,7 @@ func (s *Store) PutObjectPart(ctx context.Context, bucket, key, uploadID string,
 	part := drive.Part{Number: partNumber, Size: info.Size, ETag: info.ETag, File: file, ModTime: now.UnixNano(), Checksums: cloneMap(info.Checksums)}
 	unlock := s.locks.lock(uploadLock(bucket, key, uploadID))
 	defer unlock()
-	replaced := make([]string, len(st.drives))
+	replaced := make([]string, st.n())
 	errs := st.forEach(func(p int, d *drive.Drive) error {
 		if !w.alive[p] {
 			return errOffline
@@ -206,7 +206,7 @@ func (s *Store) PutObjectPart(ctx context.Context, bucket, key, uploadID string,
 	}
 	for p, f := range replaced {
 		if f != "" && errs[p] == nil {
-			_ = st.drives[p].RemoveShard(u.DataDir, f)
+			_ = st.drive(p).RemoveShard(u.DataDir, f)
 		}
 	}
 	return info, nil
@@ -329,7 +329,7 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 	for _, p := range chosen {
 		keep[p.File] = true
 	}
-	unused := make([][]string, len(st.drives))
+	unused := make([][]string, st.n())
 	_, err = s.updateSet(ctx, st, bucket, key, writeQuorum(u.Data, u.Parity), func(p int, tx *drive.Tx, r *drive.Record) (*drive.Record, error) {
 		cur, err := tx.Upload(bucket, key, uploadID)
 		if err != nil {
@@ -354,8 +354,8 @@ func (s *Store) CompleteMultipartUpload(ctx context.Context, bucket, key, upload
 	}
 	for p, files := range unused {
 		for _, f := range files {
-			if st.drives[p] != nil {
-				_ = st.drives[p].RemoveShard(u.DataDir, f)
+			if st.drive(p) != nil {
+				_ = st.drive(p).RemoveShard(u.DataDir, f)
 			}
 		}
 	}

@@ -14,7 +14,7 @@ import (
 func (s *Store) collectOrphans() {
 	defer s.wg.Done()
 	for _, st := range s.sets {
-		for p, d := range st.drives {
+		for p, d := range st.list() {
 			if d == nil {
 				continue
 			}

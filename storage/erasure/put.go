@@ -26,8 +26,8 @@ type objLayout struct {
 // set), so that an object written during an outage keeps the redundancy
 // its storage class promises once the drives return.
 func (s *Store) objectLayout(st *set, bucket, key string, parity int) (objLayout, error) {
-	n := len(st.drives)
-	for _, d := range st.drives {
+	n := st.n()
+	for _, d := range st.list() {
 		if (d == nil || d.Online() != nil) && parity < n/2 {
 			parity++
 		}
@@ -106,13 +106,13 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 			src = io.MultiReader(bytes.NewReader(buf), cr)
 		}
 	}
-	n := len(st.drives)
+	n := st.n()
 	w := &dataWrite{alive: make([]bool, n)}
 	outs := make([]io.Writer, n)
 	if inline {
 		w.inline = make([][]byte, n)
 		bufs := make([]*bytes.Buffer, n)
-		for p, d := range st.drives {
+		for p, d := range st.list() {
 			if d != nil && d.Online() == nil {
 				bufs[p] = &bytes.Buffer{}
 				outs[p] = bufs[p]
@@ -128,7 +128,7 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 		}()
 	} else {
 		w.writers = make([]*drive.ShardWriter, n)
-		for p, d := range st.drives {
+		for p, d := range st.list() {
 			if d == nil {
 				continue
 			}
@@ -266,14 +266,14 @@ func (s *Store) commitShards(st *set, lay objLayout, w *dataWrite, dataDir, file
 // on the positions marked in which.
 func (s *Store) removeShards(st *set, which []bool, dataDir, file string) {
 	for p, ok := range which {
-		if !ok || st.drives[p] == nil {
+		if !ok || st.drive(p) == nil {
 			continue
 		}
 		var err error
 		if file == "" {
-			err = st.drives[p].RemoveDataDir(dataDir)
+			err = st.drive(p).RemoveDataDir(dataDir)
 		} else {
-			err = st.drives[p].RemoveShard(dataDir, file)
+			err = st.drive(p).RemoveShard(dataDir, file)
 		}
 		if err != nil {
 			s.log.Warn("remove shards", "drive", st.paths[p], "err", err)

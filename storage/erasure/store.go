@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/google/uuid"
@@ -29,7 +30,8 @@ type Store struct {
 
 	healCh  chan healTask
 	heal    healTracker
-	healRun sync.Mutex // one full heal at a time
+	healRun sync.Mutex   // one full heal at a time
+	ref     drive.Format // the deployment's format (This unset)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -38,11 +40,28 @@ type Store struct {
 
 var _ storage.Store = (*Store)(nil)
 
-// set is one erasure set: its drives by position (nil when offline).
+// set is one erasure set: its drives by position (nil when offline). A
+// position's drive is swapped atomically when the drive monitor attaches a
+// drive that came back or was replaced.
 type set struct {
-	index  int
-	drives []*drive.Drive
-	paths  []string
+	index int
+	slots []atomic.Pointer[drive.Drive]
+	paths []string
+}
+
+// n returns the number of positions of the set.
+func (st *set) n() int { return len(st.slots) }
+
+// drive returns the drive at position p, or nil when it is offline.
+func (st *set) drive(p int) *drive.Drive { return st.slots[p].Load() }
+
+// list returns a snapshot of the drives by position.
+func (st *set) list() []*drive.Drive {
+	out := make([]*drive.Drive, len(st.slots))
+	for p := range st.slots {
+		out[p] = st.slots[p].Load()
+	}
+	return out
 }
 
 // New opens (and, for fresh drives, formats) the drives of cfg. It refuses,
@@ -72,8 +91,8 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	var reformatted []int
 	for si := 0; si < layout.Sets; si++ {
-		st := &set{index: si, drives: make([]*drive.Drive, layout.DrivesPerSet), paths: make([]string, layout.DrivesPerSet)}
-		for p := range st.drives {
+		st := &set{index: si, slots: make([]atomic.Pointer[drive.Drive], layout.DrivesPerSet), paths: make([]string, layout.DrivesPerSet)}
+		for p := range st.slots {
 			i := si*layout.DrivesPerSet + p
 			st.paths[p] = cfg.Drives[i]
 			d, wasFresh, err := openDrive(ctx, cfg.Drives[i], ref, si, p, log)
@@ -84,10 +103,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 			if wasFresh && !fresh {
 				reformatted = append(reformatted, i)
 			}
-			st.drives[p] = d
+			st.slots[p].Store(d)
 		}
 		online := 0
-		for _, d := range st.drives {
+		for _, d := range st.list() {
 			if d != nil {
 				online++
 			}
@@ -100,10 +119,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		}
 		s.sets = append(s.sets, st)
 	}
+	s.ref = ref
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.wg.Add(2)
+	s.wg.Add(3)
 	go s.healWorker()
 	go s.collectOrphans()
+	go s.monitorDrives()
 	if len(reformatted) > 0 {
 		log.Info("healing re-formatted drives in the background", "drives", len(reformatted))
 		s.wg.Add(1)
@@ -227,7 +248,7 @@ func (s *Store) Health(ctx context.Context) Health {
 	wq := writeQuorum(s.layout.StandardData, s.layout.StandardParity)
 	for _, st := range s.sets {
 		online := 0
-		for _, d := range st.drives {
+		for _, d := range st.list() {
 			h.DrivesTotal++
 			if d != nil && d.Online() == nil {
 				online++
@@ -253,10 +274,10 @@ func (s *Store) Close() error {
 func (s *Store) closeDrives() error {
 	var errs []error
 	for _, st := range s.sets {
-		for p, d := range st.drives {
+		for p, d := range st.list() {
 			if d != nil {
 				errs = append(errs, d.Close())
-				st.drives[p] = nil
+				st.slots[p].Store(nil)
 			}
 		}
 	}
@@ -286,9 +307,9 @@ func (s *Store) distribution(bucket, key string, n int) []uint8 {
 // forEach runs fn for every online drive of the set in parallel and
 // returns one error per position (errOffline for a missing drive).
 func (st *set) forEach(fn func(p int, d *drive.Drive) error) []error {
-	errs := make([]error, len(st.drives))
+	errs := make([]error, st.n())
 	var wg sync.WaitGroup
-	for p, d := range st.drives {
+	for p, d := range st.list() {
 		if d == nil {
 			errs[p] = errOffline
 			continue
