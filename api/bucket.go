@@ -52,6 +52,9 @@ func (s *server) listBuckets(c *call) error {
 // createBucket serves CreateBucket; the LocationConstraint must be empty or
 // this deployment's region.
 func (s *server) createBucket(c *call) error {
+	if reservedBucket(c.op.Bucket) {
+		return s3err.New(s3err.InvalidBucketName, "The specified bucket name is reserved by the server.")
+	}
 	cfg, err := s3xml.DecodeCreateBucketConfiguration(c.body())
 	if err != nil {
 		return err
@@ -146,4 +149,10 @@ func (s *server) versioning(c *call, bucket string) (storage.VersioningState, er
 		return storage.VersioningSuspended, nil
 	}
 	return storage.VersioningUnset, nil
+}
+
+// reservedBucket reports names that path-style URLs of the server itself use
+// (/minio/health, /silo/metrics, ...): a bucket by that name would be shadowed.
+func reservedBucket(name string) bool {
+	return name == "minio" || name == "silo"
 }

@@ -25,6 +25,8 @@ func TestPipelineErrorsWithoutStorage(t *testing.T) {
 		{"versioning put not implemented", "PUT", "/bucket?versioning", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"unknown method", "PATCH", "/bucket/key", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"invalid bucket name", "GET", "/Invalid_Bucket/key", testSecretKey, false, nil, 400, "InvalidBucketName"},
+		{"reserved bucket silo", "PUT", "/silo", testSecretKey, false, nil, 400, "InvalidBucketName"},
+		{"reserved bucket minio", "PUT", "/minio", testSecretKey, false, nil, 400, "InvalidBucketName"},
 		{"bad max-keys", "GET", "/bucket?max-keys=abc", testSecretKey, false, nil, 400, "InvalidArgument"},
 		{"bad encoding-type", "GET", "/bucket?list-type=2&encoding-type=xml", testSecretKey, false, nil, 400, "InvalidArgument"},
 		{"bad part number", "PUT", "/bucket/key?partNumber=10001&uploadId=x", testSecretKey, false, nil, 400, "InvalidArgument"},
