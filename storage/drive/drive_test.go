@@ -63,10 +63,7 @@ func TestScanDelimiter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notDeleted := func(_, v []byte) bool {
-		r, err := DecodeRecord(v)
-		return err == nil && !r.Latest().DeleteMarker
-	}
+	notDeleted := func(_ []byte, r *Record) bool { return !r.Latest().DeleteMarker }
 	tests := []struct {
 		name string
 		opts ScanOptions

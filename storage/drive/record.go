@@ -153,7 +153,13 @@ func EncodeRecord(r *Record) []byte {
 
 // DecodeRecord parses what EncodeRecord produced. It never panics: garbage
 // yields an error wrapping ErrCorruptRecord.
-func DecodeRecord(b []byte) (*Record, error) {
+func DecodeRecord(b []byte) (*Record, error) { return decodeRecord(b, false) }
+
+// DecodeRecordMeta is DecodeRecord without the inline shards (left nil),
+// for listings: it neither copies nor keeps inline data.
+func DecodeRecordMeta(b []byte) (*Record, error) { return decodeRecord(b, true) }
+
+func decodeRecord(b []byte, skipInline bool) (*Record, error) {
 	d := decoder{b: b}
 	if len(b) < 2 || b[0] != recordMagic {
 		return nil, fmt.Errorf("%w: bad magic", ErrCorruptRecord)
@@ -196,7 +202,11 @@ func DecodeRecord(b []byte) (*Record, error) {
 			p.Checksums = d.strmap()
 			v.Parts = append(v.Parts, p)
 		}
-		v.Inline = d.bytes()
+		if skipInline {
+			d.skipBytes()
+		} else {
+			v.Inline = d.bytes()
+		}
 		r.Versions = append(r.Versions, v)
 	}
 	if d.err != nil {
@@ -320,6 +330,18 @@ func (d *decoder) bytes() []byte {
 	copy(out, d.b[:n])
 	d.b = d.b[n:]
 	return out
+}
+
+func (d *decoder) skipBytes() {
+	n := d.uvarint()
+	if d.err != nil {
+		return
+	}
+	if n > uint64(len(d.b)) {
+		d.fail("bytes")
+		return
+	}
+	d.b = d.b[n:]
 }
 
 func (d *decoder) string() string {

@@ -61,9 +61,16 @@ func FuzzDecodeRecord(f *testing.F) {
 	f.Add(EncodeRecord(&Record{}))
 	f.Add([]byte{recordMagic, recordVersion, 1, 0})
 	f.Fuzz(func(t *testing.T, b []byte) {
+		meta, merr := DecodeRecordMeta(b)
 		r, err := DecodeRecord(b)
+		if (merr == nil) != (err == nil) {
+			t.Fatalf("DecodeRecordMeta err %v, DecodeRecord err %v", merr, err)
+		}
 		if err != nil {
 			return
+		}
+		if len(meta.Versions) != len(r.Versions) {
+			t.Fatal("DecodeRecordMeta and DecodeRecord disagree")
 		}
 		// What decodes must re-encode and decode to the same value.
 		r2, err := DecodeRecord(EncodeRecord(r))

@@ -18,16 +18,18 @@ type ScanOptions struct {
 	// Uploads scans multipart uploads (keys "objectKey NUL uploadID") instead
 	// of object records; the delimiter then applies to the object key part.
 	Uploads bool
-	// Include, when set, filters entries (for example, skip keys whose
-	// latest version is a delete marker). A common prefix is emitted only if
-	// one key under it is included.
-	Include func(key, value []byte) bool
+	// Include, when set, filters object entries (for example, skip keys
+	// whose latest version is a delete marker). A common prefix is emitted
+	// only if one key under it is included. Corrupt records are skipped.
+	Include func(key []byte, r *Record) bool
 }
 
-// Entry is one scanned key (with a copy of its value) or a common prefix.
+// Entry is one scanned key or a common prefix. An object entry carries its
+// record decoded without inline data; an upload entry a copy of its value.
 type Entry struct {
 	Key    string
 	Prefix bool
+	Record *Record
 	Value  []byte
 }
 
@@ -62,6 +64,18 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 		start = opts.Prefix
 	}
 	pfx := []byte(opts.Prefix)
+	// include decodes an object record (without inline data) and applies
+	// the filter; uploads are always included.
+	include := func(k, v []byte) (*Record, bool) {
+		if opts.Uploads {
+			return nil, true
+		}
+		r, err := DecodeRecordMeta(v)
+		if err != nil {
+			return nil, false
+		}
+		return r, opts.Include == nil || opts.Include(k, r)
+	}
 	c := b.Cursor()
 	k, v := c.Seek([]byte(start))
 	for k != nil && bytes.HasPrefix(k, pfx) {
@@ -79,7 +93,11 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 				cp := string(objKey[:len(pfx)+i+len(opts.Delimiter)])
 				found := false
 				for ; k != nil && bytes.HasPrefix(k, []byte(cp)); k, v = c.Next() {
-					if opts.Include == nil || opts.Include(k, v) {
+					if opts.Uploads || opts.Include == nil {
+						found = true
+						break
+					}
+					if _, ok := include(k, v); ok {
 						found = true
 						break
 					}
@@ -95,8 +113,12 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 				continue
 			}
 		}
-		if opts.Include == nil || opts.Include(k, v) {
-			entries = append(entries, Entry{Key: string(k), Value: bytes.Clone(v)})
+		if r, ok := include(k, v); ok {
+			e := Entry{Key: string(k), Record: r}
+			if opts.Uploads {
+				e.Value = bytes.Clone(v)
+			}
+			entries = append(entries, e)
 		}
 		k, v = c.Next()
 	}

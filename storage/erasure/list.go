@@ -105,8 +105,8 @@ func (l *setLister) fetch() error {
 				if json.Unmarshal(e.Value, &u) == nil {
 					a.ups[p] = &u
 				}
-			} else if r, err := drive.DecodeRecord(e.Value); err == nil {
-				a.recs[p] = r
+			} else {
+				a.recs[p] = e.Record
 			}
 		}
 	}
@@ -217,9 +217,8 @@ func pageSize(n int) int {
 	return n
 }
 
-func notDeleted(_, v []byte) bool {
-	r, err := drive.DecodeRecord(v)
-	return err == nil && r.Latest() != nil && !r.Latest().DeleteMarker
+func notDeleted(_ []byte, r *drive.Record) bool {
+	return r.Latest() != nil && !r.Latest().DeleteMarker
 }
 
 // ListObjects returns one page of latest, non-deleted versions.
