@@ -108,6 +108,25 @@ func badCases() []badCase {
 				return r
 			}},
 
+		{name: "v2-wrong-signature", status: http.StatusForbidden, code: "SignatureDoesNotMatch",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2sig", body)
+				signV2(r, rootUser, rootPassword+"x", e.good.now)
+				return r
+			}},
+		{name: "v2-unknown-access-key", status: http.StatusForbidden, code: "InvalidAccessKeyId",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2key", body)
+				signV2(r, "NOSUCHACCESSKEY0001", rootPassword, e.good.now)
+				return r
+			}},
+		{name: "v2-date-skewed", status: http.StatusForbidden, code: "RequestTimeTooSkewed",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2skew", body)
+				signV2(r, rootUser, rootPassword, e.good.now.Add(-time.Hour))
+				return r
+			}},
+
 		// --- presigned URLs ---
 		{name: "presigned-expired", status: http.StatusForbidden, code: "AccessDenied",
 			build: func(_ *testing.T, e *badEnv) *rawRequest {

@@ -86,6 +86,11 @@ func TestBadInput(t *testing.T) {
 			{"unsigned-trailer", func() *rawRequest {
 				return unsignedTrailerPut(env, "control/trailer", chunkOne, crc32Base64(chunkOne))
 			}},
+			{"sigv2-put", func() *rawRequest {
+				r := env.put("control/v2", []byte("v2 body"))
+				signV2(r, rootUser, rootPassword, time.Now())
+				return r
+			}},
 			{"presigned-get", func() *rawRequest {
 				r := &rawRequest{method: http.MethodGet, path: objectPath(bucket, "control/signed")}
 				env.good.presign(r, srv.host, time.Minute)

@@ -4,8 +4,10 @@ import (
 	"bufio"
 	"bytes"
 	"crypto/hmac"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/tls"
+	"encoding/base64"
 	"encoding/hex"
 	"fmt"
 	"io"
@@ -210,6 +212,17 @@ func (s v4) chunkedBody(seed string, chunks ...[]byte) []byte {
 		prev = sig
 	}
 	return b.Bytes()
+}
+
+// signV2 signs r with AWS Signature Version 2 (header form) at now: it sets
+// Date and Authorization "AWS <key>:<base64 HMAC-SHA1>". r carries no
+// Content-MD5, Content-Type or x-amz-* headers.
+func signV2(r *rawRequest, access, secret string, now time.Time) {
+	date := now.UTC().Format(http.TimeFormat)
+	r.set("Date", date)
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(r.method + "\n\n\n" + date + "\n" + r.path))
+	r.set("Authorization", "AWS "+access+":"+base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }
 
 // wire returns the request as bytes, for host.
