@@ -39,7 +39,7 @@ func requireTool(t testing.TB, path string) string {
 func missing(t testing.TB, why string) {
 	t.Helper()
 	msg := why + " (install the test clients with `make test-deps`)"
-	if os.Getenv("CI") != "" {
+	if ci := strings.ToLower(os.Getenv("CI")); ci != "" && ci != "false" && ci != "0" {
 		t.Fatal(msg)
 	}
 	t.Skip(msg)
