@@ -24,14 +24,16 @@ const (
 
 // bitrotKey is the fixed HighwayHash key of the bitrot hashes (not a secret:
 // bitrot protection is against decay, not against an attacker).
-var bitrotKey = []byte("silo-bitrot-highwayhash-key-v1!!")
+const bitrotKey = "silo-bitrot-highwayhash-key-v1!!"
 
-func bitrotSum(b []byte) [hashLen]byte { return highwayhash.Sum(b, bitrotKey) }
+// sum returns the bitrot hash of one shard block.
+func (c *codec) sum(b []byte) [hashLen]byte { return highwayhash.Sum(b, c.key) }
 
 // codec codes blocks for one (data, parity) pair.
 type codec struct {
 	data, parity int
 	enc          reedsolomon.Encoder
+	key          []byte // bitrotKey, never modified
 }
 
 type codecCache struct {
@@ -49,7 +51,7 @@ func (s *Store) codec(data, parity int) (*codec, error) {
 	if data <= 0 || parity < 0 || data+parity > 256 {
 		return nil, fmt.Errorf("invalid erasure layout %d+%d", data, parity)
 	}
-	c := &codec{data: data, parity: parity}
+	c := &codec{data: data, parity: parity, key: []byte(bitrotKey)}
 	if parity > 0 {
 		enc, err := reedsolomon.New(data, parity)
 		if err != nil {
@@ -108,7 +110,7 @@ func (c *codec) readShardBlock(src io.ReaderAt, b, blockLen int64, buf []byte) (
 	if _, err := src.ReadAt(buf, b*c.stride()); err != nil {
 		return nil, fmt.Errorf("read shard block %d: %w", b, err)
 	}
-	sum := bitrotSum(buf[hashLen:])
+	sum := c.sum(buf[hashLen:])
 	if string(sum[:]) != string(buf[:hashLen]) {
 		return nil, errShardCorrupt
 	}

@@ -446,7 +446,7 @@ func (s *Store) rebuildShard(ctx context.Context, st *set, vv *verView, c *codec
 			return err
 		}
 		sh := shards[vv.v.Distribution[p]]
-		sum := bitrotSum(sh)
+		sum := c.sum(sh)
 		if _, err := out.Write(sum[:]); err != nil {
 			return err
 		}

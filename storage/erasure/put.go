@@ -92,9 +92,9 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 	}
 	cr := &countingReader{r: io.LimitReader(r, limit), h: md5.New()}
 	var src io.Reader = cr
-	inline := allowInline && size >= 0 && size <= inlineThreshold
+	inline := allowInline && size >= 0 && size <= s.inlineMax
 	if allowInline && size < 0 {
-		buf := make([]byte, inlineThreshold+1)
+		buf := make([]byte, s.inlineMax+1)
 		n, err := io.ReadFull(cr, buf)
 		switch {
 		case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF):
@@ -148,7 +148,7 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 	if size >= 0 && size < blockSize {
 		bufSize = max(size, 1)
 	} else if inline {
-		bufSize = inlineThreshold
+		bufSize = max(s.inlineMax, 1)
 	}
 	if err := s.encodeStream(ctx, st, lay, src, outs, w, bufSize); err != nil {
 		w.abort()
@@ -208,7 +208,7 @@ func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io
 				go func() {
 					defer wg.Done()
 					sh := shards[lay.dist[p]]
-					sum := bitrotSum(sh)
+					sum := c.sum(sh)
 					bufs[p] = append(append(bufs[p][:0], sum[:]...), sh...)
 					if _, err := out.Write(bufs[p]); err != nil {
 						s.log.Warn("write shard", "drive", st.paths[p], "err", err)

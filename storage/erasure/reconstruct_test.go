@@ -19,7 +19,7 @@ func encodeShards(t testing.TB, c *codec, dist []uint8, data []byte) [][]byte {
 		}
 		for p := range out {
 			sh := shards[dist[p]]
-			sum := bitrotSum(sh)
+			sum := c.sum(sh)
 			out[p].Write(sum[:])
 			out[p].Write(sh)
 		}

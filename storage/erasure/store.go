@@ -27,6 +27,9 @@ type Store struct {
 	locks   *lockMap
 	codecs  codecCache
 	started time.Time
+	// inlineMax is the largest object stored inline (inlineThreshold;
+	// benchmarks vary it).
+	inlineMax int64
 
 	healCh  chan healTask
 	heal    healTracker
@@ -87,7 +90,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{
 		log: log, layout: layout, hashKey: key[:], locks: newLockMap(),
 		codecs: codecCache{m: map[[2]int]*codec{}}, started: time.Now(),
-		healCh: make(chan healTask, 1024),
+		healCh: make(chan healTask, 1024), inlineMax: inlineThreshold,
 	}
 	var reformatted []int
 	for si := 0; si < layout.Sets; si++ {
