@@ -68,7 +68,7 @@ func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
 		db.MaxBatchDelay = time.Millisecond
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, name := range [][]byte{bktBuckets, bktConfig, bktDataDirs} {
+		for _, name := range [][]byte{[]byte(bktBuckets), []byte(bktConfig), []byte(bktDataDirs)} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}

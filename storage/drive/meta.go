@@ -13,10 +13,10 @@ import (
 
 // Top-level bbolt buckets. Objects and uploads of S3 bucket B live in the
 // top-level buckets "o/B" and "u/B".
-var (
-	bktBuckets  = []byte("buckets")  // bucket name -> BucketMeta (JSON)
-	bktConfig   = []byte("config")   // bucket NUL kind -> document
-	bktDataDirs = []byte("datadirs") // data dir ID -> owner ("o" NUL bucket NUL key | "u" NUL bucket NUL key NUL upload)
+const (
+	bktBuckets  = "buckets"  // bucket name -> BucketMeta (JSON)
+	bktConfig   = "config"   // bucket NUL kind -> document
+	bktDataDirs = "datadirs" // data dir ID -> owner ("o" NUL bucket NUL key | "u" NUL bucket NUL key NUL upload)
 )
 
 func objBucket(b string) []byte    { return []byte("o/" + b) }
@@ -60,7 +60,7 @@ type Tx struct {
 // Bucket returns the bucket's metadata or storage.ErrBucketNotFound.
 func (t *Tx) Bucket(name string) (BucketMeta, error) {
 	var m BucketMeta
-	v := t.tx.Bucket(bktBuckets).Get([]byte(name))
+	v := t.tx.Bucket([]byte(bktBuckets)).Get([]byte(name))
 	if v == nil {
 		return m, storage.ErrBucketNotFound
 	}
@@ -73,7 +73,7 @@ func (t *Tx) Bucket(name string) (BucketMeta, error) {
 // Buckets returns every bucket in name order.
 func (t *Tx) Buckets() ([]BucketMeta, error) {
 	var out []BucketMeta
-	err := t.tx.Bucket(bktBuckets).ForEach(func(k, v []byte) error {
+	err := t.tx.Bucket([]byte(bktBuckets)).ForEach(func(k, v []byte) error {
 		var m BucketMeta
 		if err := json.Unmarshal(v, &m); err != nil {
 			return fmt.Errorf("bucket %s: %w: %w", k, ErrCorruptRecord, err)
@@ -86,7 +86,7 @@ func (t *Tx) Buckets() ([]BucketMeta, error) {
 
 // CreateBucket creates a bucket or returns storage.ErrBucketExists.
 func (t *Tx) CreateBucket(m BucketMeta) error {
-	bb := t.tx.Bucket(bktBuckets)
+	bb := t.tx.Bucket([]byte(bktBuckets))
 	if bb.Get([]byte(m.Name)) != nil {
 		return storage.ErrBucketExists
 	}
@@ -125,7 +125,7 @@ func (t *Tx) DeleteBucket(name string) error {
 	if _, err := t.Bucket(name); err != nil {
 		return err
 	}
-	idx := t.tx.Bucket(bktDataDirs)
+	idx := t.tx.Bucket([]byte(bktDataDirs))
 	if b := t.tx.Bucket(objBucket(name)); b != nil {
 		err := b.ForEach(func(_, v []byte) error {
 			r, err := DecodeRecord(v)
@@ -159,7 +159,7 @@ func (t *Tx) DeleteBucket(name string) error {
 			return err
 		}
 	}
-	cb := t.tx.Bucket(bktConfig)
+	cb := t.tx.Bucket([]byte(bktConfig))
 	pfx := []byte(name + "\x00")
 	c := cb.Cursor()
 	for k, _ := c.Seek(pfx); k != nil && bytes.HasPrefix(k, pfx); k, _ = c.Seek(pfx) {
@@ -167,7 +167,7 @@ func (t *Tx) DeleteBucket(name string) error {
 			return err
 		}
 	}
-	return t.tx.Bucket(bktBuckets).Delete([]byte(name))
+	return t.tx.Bucket([]byte(bktBuckets)).Delete([]byte(name))
 }
 
 func (t *Tx) freeDataDir(idx *bolt.Bucket, dd string) {
@@ -180,7 +180,7 @@ func (t *Tx) Config(bucket, kind string) ([]byte, error) {
 	if _, err := t.Bucket(bucket); err != nil {
 		return nil, err
 	}
-	v := t.tx.Bucket(bktConfig).Get([]byte(bucket + "\x00" + kind))
+	v := t.tx.Bucket([]byte(bktConfig)).Get([]byte(bucket + "\x00" + kind))
 	if v == nil {
 		return nil, nil
 	}
@@ -194,9 +194,9 @@ func (t *Tx) PutConfig(bucket, kind string, doc []byte) error {
 	}
 	k := []byte(bucket + "\x00" + kind)
 	if doc == nil {
-		return t.tx.Bucket(bktConfig).Delete(k)
+		return t.tx.Bucket([]byte(bktConfig)).Delete(k)
 	}
-	return t.tx.Bucket(bktConfig).Put(k, doc)
+	return t.tx.Bucket([]byte(bktConfig)).Put(k, doc)
 }
 
 // Record returns the record of key, or (nil, nil) when there is none.
@@ -231,7 +231,7 @@ func (t *Tx) PutRecord(bucket, key string, r *Record) error {
 	if r != nil {
 		newDirs = r.DataDirs()
 	}
-	idx := t.tx.Bucket(bktDataDirs)
+	idx := t.tx.Bucket([]byte(bktDataDirs))
 	owner := []byte("o\x00" + bucket + "\x00" + key)
 	for _, dd := range newDirs {
 		if err := idx.Put([]byte(dd), owner); err != nil {
@@ -289,7 +289,7 @@ func (t *Tx) PutUpload(bucket string, u *Upload) error {
 	}
 	if u.DataDir != "" {
 		owner := []byte("u\x00" + bucket + "\x00" + u.Key + "\x00" + u.ID)
-		if err := t.tx.Bucket(bktDataDirs).Put([]byte(u.DataDir), owner); err != nil {
+		if err := t.tx.Bucket([]byte(bktDataDirs)).Put([]byte(u.DataDir), owner); err != nil {
 			return err
 		}
 	}
@@ -304,7 +304,7 @@ func (t *Tx) DeleteUpload(bucket, key, id string, keepData bool) error {
 		return err
 	}
 	if !keepData && u.DataDir != "" {
-		t.freeDataDir(t.tx.Bucket(bktDataDirs), u.DataDir)
+		t.freeDataDir(t.tx.Bucket([]byte(bktDataDirs)), u.DataDir)
 	}
 	return t.tx.Bucket(uploadBucket(bucket)).Delete(uploadKey(key, id))
 }
@@ -312,7 +312,7 @@ func (t *Tx) DeleteUpload(bucket, key, id string, keepData bool) error {
 // DataDirIndexed reports whether a data dir is referenced by a committed
 // record or upload.
 func (t *Tx) DataDirIndexed(id string) bool {
-	return t.tx.Bucket(bktDataDirs).Get([]byte(id)) != nil
+	return t.tx.Bucket([]byte(bktDataDirs)).Get([]byte(id)) != nil
 }
 
 // ObjectCount returns the number of keys of a bucket (0 when it is missing).
