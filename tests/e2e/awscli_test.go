@@ -114,6 +114,9 @@ func TestAWSCLI(t *testing.T) {
 			a.wantFail(t, "404", "s3api", "head-object", "--bucket", bucket, "--key", "missing")
 			a.wantFail(t, "NoSuchKey", "s3api", "get-object", "--bucket", bucket, "--key", "missing", filepath.Join(out, "missing"))
 			a.wantFail(t, "NoSuchBucket", "s3", "ls", "s3://"+bucket+"-missing")
+			if r := a.must(t, "s3", "ls"); !strings.Contains(r.stdout, bucket) {
+				t.Errorf("aws s3 ls does not list %s:\n%s", bucket, clip(r.stdout))
+			}
 		})
 
 		t.Run("multipart-100MiB", func(t *testing.T) {

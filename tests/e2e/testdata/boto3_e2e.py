@@ -105,6 +105,10 @@ def bucket_errors(s3, http, bucket, work):
     code, status, rid = error_code(s3.create_bucket, Bucket=bucket)
     check(code == "BucketAlreadyOwnedByYou" and status == 409, "create existing bucket -> BucketAlreadyOwnedByYou 409 (got %s %s)" % (code, status))
     check(bool(rid), "error carries a request id")
+    loc = s3.get_bucket_location(Bucket=bucket).get("LocationConstraint")
+    check(loc in (None, ""), "us-east-1 bucket location is empty (got %r)" % loc)
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]]
+    check(bucket in names, "list_buckets lists the bucket")
 
 
 BODY = os.urandom(70000)
