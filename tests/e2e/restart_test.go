@@ -5,12 +5,14 @@ import (
 	"context"
 	"crypto/tls"
 	"fmt"
+	"net/http"
 	"path/filepath"
 	"syscall"
 	"testing"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
 )
@@ -135,4 +137,34 @@ func TestTLSVersions(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestMinioEnvAliases: MINIO_ROOT_USER / MINIO_ROOT_PASSWORD work as aliases
+// of the SILO_* variables, as operators replacing MinIO expect.
+func TestMinioEnvAliases(t *testing.T) {
+	t.Parallel()
+	bin, err := suite.binary()
+	if err != nil {
+		t.Fatalf("silo binary: %v", err)
+	}
+	const user, pass = "minio-alias-user", "minio-alias-password-42"
+	srv, err := startServerEnv(bin, filepath.Join(suite.root, "alias"), false,
+		[]string{"MINIO_ROOT_USER=" + user, "MINIO_ROOT_PASSWORD=" + pass})
+	if err != nil {
+		t.Fatalf("start with MINIO_* credentials: %v", err)
+	}
+	defer func() {
+		if err := srv.stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	ctx := context.Background()
+	cfg := aws.Config{Region: region, Credentials: credentials.NewStaticCredentialsProvider(user, pass, ""), HTTPClient: srv.client, RetryMaxAttempts: 1}
+	c := s3.NewFromConfig(cfg, func(o *s3.Options) { o.BaseEndpoint = aws.String(srv.endpoint); o.UsePathStyle = true })
+	bucket := uniqueBucket(t, "alias")
+	if _, err := c.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: &bucket}); err != nil {
+		t.Fatalf("CreateBucket with the MINIO_ROOT_* credentials: %v", err)
+	}
+	_, err = newAWSClient(srv, aws.RequestChecksumCalculationWhenRequired).ListBuckets(ctx, &s3.ListBucketsInput{})
+	wantAPIError(t, err, "InvalidAccessKeyId", http.StatusForbidden)
 }

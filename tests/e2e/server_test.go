@@ -29,6 +29,7 @@ type server struct {
 	caPool   *x509.CertPool // the same CA (TLS only)
 	client   *http.Client   // trusts caPool
 	logPath  string
+	settings []string // SILO_*/MINIO_* environment of the process
 
 	cmd     *exec.Cmd
 	exited  chan struct{} // closed when the process has exited
@@ -49,10 +50,16 @@ const (
 // dir; with useTLS it first writes a private CA and a server certificate to
 // dir/certs. It retries on a port collision.
 func startServer(bin, dir string, useTLS bool) (*server, error) {
+	return startServerEnv(bin, dir, useTLS, defaultServerEnv())
+}
+
+// startServerEnv is startServer with settings env (SILO_*/MINIO_* pairs)
+// instead of the default root credentials and domain.
+func startServerEnv(bin, dir string, useTLS bool, env []string) (*server, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, fmt.Errorf("start server: %w", err)
 	}
-	srv := &server{name: "http", dir: dir, tls: useTLS, logPath: filepath.Join(dir, "silo.log")}
+	srv := &server{name: "http", dir: dir, tls: useTLS, logPath: filepath.Join(dir, "silo.log"), settings: env}
 	transport := http.DefaultTransport.(*http.Transport).Clone()
 	if useTLS {
 		srv.name = "tls"
@@ -102,7 +109,7 @@ func (s *server) launch(bin string) error {
 	// The ellipsis is expanded by silo itself, as MinIO does.
 	args = append(args, filepath.Join(s.dir, "drive{1...4}"))
 	cmd := exec.Command(bin, args...)
-	cmd.Env = serverEnv()
+	cmd.Env = serverEnv(s.settings)
 	cmd.Stdout = logf
 	cmd.Stderr = logf
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
@@ -135,9 +142,14 @@ func (s *server) launch(bin string) error {
 	return fmt.Errorf("silo not live at %s after %v; log tail:\n%s", s.endpoint, startTimeout, tailFile(s.logPath, 30))
 }
 
+// defaultServerEnv holds the settings of the shared servers.
+func defaultServerEnv() []string {
+	return []string{"SILO_ROOT_USER=" + rootUser, "SILO_ROOT_PASSWORD=" + rootPassword, "SILO_DOMAIN=" + vhostDomain}
+}
+
 // serverEnv is the process environment without any inherited SILO_/MINIO_
-// settings, plus the root credentials.
-func serverEnv() []string {
+// settings, plus settings.
+func serverEnv(settings []string) []string {
 	var env []string
 	for _, kv := range os.Environ() {
 		if strings.HasPrefix(kv, "SILO_") || strings.HasPrefix(kv, "MINIO_") {
@@ -145,7 +157,7 @@ func serverEnv() []string {
 		}
 		env = append(env, kv)
 	}
-	return append(env, "SILO_ROOT_USER="+rootUser, "SILO_ROOT_PASSWORD="+rootPassword, "SILO_DOMAIN="+vhostDomain)
+	return append(env, settings...)
 }
 
 // healthy reports whether GET /minio/health/<which> answers 200.
