@@ -28,6 +28,7 @@ type objectReader struct {
 	block       []byte
 	pending     []byte
 	needHeal    bool
+	failed      map[int]bool       // positions whose shard could not be read
 	pre         map[int][]*os.File // parts opened ahead, by index
 	err         error
 }
@@ -113,7 +114,7 @@ func (r *objectReader) openPart() error {
 				r.files[p], r.srcs[p] = f, f
 				avail++
 			} else if r.st.drive(p) != nil {
-				r.needHeal = true
+				r.fail(p)
 			}
 		}
 		if avail < r.c.data {
@@ -134,7 +135,7 @@ func (r *objectReader) openPart() error {
 		}
 		f, err := d.OpenShard(r.vv.v.DataDir, part.File)
 		if err != nil {
-			r.needHeal = true
+			r.fail(p)
 			continue
 		}
 		r.files[p], r.srcs[p] = f, f
@@ -206,7 +207,7 @@ func (r *objectReader) next() error {
 	data, bad, err := r.c.decodeBlock(r.srcs, r.vv.v.Distribution, b, blockLen, r.bufs, r.block)
 	for _, p := range bad {
 		if r.st.drive(p) != nil {
-			r.needHeal = true
+			r.fail(p)
 		}
 	}
 	if err != nil {
@@ -228,8 +229,32 @@ func (r *objectReader) next() error {
 func (r *objectReader) Close() error {
 	r.closeFiles()
 	r.closePreopened()
-	if r.needHeal {
+	if r.needHeal && r.healable() {
 		r.s.queueHeal(r.st, r.bucket, r.key)
 	}
 	return nil
+}
+
+// healable reports whether a heal could repair anything: a drive that is
+// offline cannot be healed, and queueing heals for every read while a
+// drive is away would only double the read load.
+func (r *objectReader) healable() bool {
+	for p, d := range r.st.list() {
+		if d == nil || d.Online() != nil {
+			continue
+		}
+		if !r.vv.has[p] || r.failed[p] {
+			return true
+		}
+	}
+	return false
+}
+
+// fail records that position p's shard could not be read.
+func (r *objectReader) fail(p int) {
+	r.needHeal = true
+	if r.failed == nil {
+		r.failed = map[int]bool{}
+	}
+	r.failed[p] = true
 }

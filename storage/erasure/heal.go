@@ -40,8 +40,15 @@ func (s *Store) HealStatus() HealStatus {
 // queueHeal asks the background worker to heal a key; it never blocks
 // (when the queue is full the key is left to the next full heal).
 func (s *Store) queueHeal(st *set, bucket, key string) {
+	name := lockName(bucket, key)
+	s.healMu.Lock()
+	defer s.healMu.Unlock()
+	if s.healPending[name] {
+		return // already queued: reads of a damaged hot object heal it once
+	}
 	select {
 	case s.healCh <- healTask{st: st, bucket: bucket, key: key}:
+		s.healPending[name] = true
 	default:
 	}
 }
@@ -53,6 +60,9 @@ func (s *Store) healWorker() {
 		case <-s.ctx.Done():
 			return
 		case t := <-s.healCh:
+			s.healMu.Lock()
+			delete(s.healPending, lockName(t.bucket, t.key))
+			s.healMu.Unlock()
 			if _, _, err := s.healObject(s.ctx, t.st, t.bucket, t.key, nil); err != nil && s.ctx.Err() == nil {
 				s.log.Warn("heal on read", "bucket", t.bucket, "key", t.key, "err", err)
 			}

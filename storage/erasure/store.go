@@ -31,10 +31,13 @@ type Store struct {
 	// benchmarks vary it).
 	inlineMax int64
 
-	healCh  chan healTask
-	heal    healTracker
-	healRun sync.Mutex   // one full heal at a time
-	ref     drive.Format // the deployment's format (This unset)
+	healCh chan healTask
+	healMu sync.Mutex
+	// healPending holds the keys queued for heal on read.
+	healPending map[string]bool
+	heal        healTracker
+	healRun     sync.Mutex   // one full heal at a time
+	ref         drive.Format // the deployment's format (This unset)
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -90,7 +93,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	s := &Store{
 		log: log, layout: layout, hashKey: key[:], locks: newLockMap(),
 		codecs: codecCache{m: map[[2]int]*codec{}}, started: time.Now(),
-		healCh: make(chan healTask, 1024), inlineMax: inlineThreshold,
+		healCh: make(chan healTask, 1024), healPending: map[string]bool{}, inlineMax: inlineThreshold,
 	}
 	var reformatted []int
 	for si := 0; si < layout.Sets; si++ {
