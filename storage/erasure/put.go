@@ -9,6 +9,7 @@ import (
 	"hash"
 	"io"
 	"sync"
+	"sync/atomic"
 
 	"github.com/silo-project/silo/storage"
 	"github.com/silo-project/silo/storage/drive"
@@ -186,48 +187,91 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 // dropped; the stream fails once fewer than the write quorum remain.
 func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io.Reader, outs []io.Writer, w *dataWrite, bufSize int64) error {
 	c := lay.c
-	block := make([]byte, bufSize)
-	work := make([]byte, c.total()*int(c.shardLen(bufSize)))
-	bufs := make([][]byte, len(outs))
+	// Two buffer sets: while the drives write block i, block i+1 is read,
+	// hashed (MD5) and encoded. Memory stays at two blocks per upload.
+	type bufSet struct {
+		block, work []byte
+		shards      [][]byte
+	}
+	var sets [2]bufSet
+	free := make(chan int, 2)
+	for i := range sets {
+		sets[i] = bufSet{block: make([]byte, bufSize), work: make([]byte, c.total()*int(c.shardLen(bufSize)))}
+		free <- i
+	}
+	jobs := make(chan int)
+	var lost atomic.Bool
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		bufs := make([][]byte, len(outs))
+		for i := range jobs {
+			if !lost.Load() {
+				s.writeBlock(st, c, lay, outs, w, bufs, sets[i].shards)
+				if w.aliveCount() < lay.wq {
+					lost.Store(true)
+				}
+			}
+			free <- i
+		}
+	}()
+	finish := func(err error) error {
+		close(jobs)
+		<-done
+		if err == nil && lost.Load() {
+			err = fmt.Errorf("%d drives left writing, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
+		}
+		return err
+	}
 	for {
 		if err := ctx.Err(); err != nil {
-			return err
+			return finish(err)
 		}
-		n, rerr := io.ReadFull(src, block)
+		i := <-free
+		if lost.Load() {
+			return finish(nil)
+		}
+		n, rerr := io.ReadFull(src, sets[i].block)
 		if n > 0 {
-			shards, err := c.encodeBlock(block[:n], work)
+			shards, err := c.encodeBlock(sets[i].block[:n], sets[i].work)
 			if err != nil {
-				return err
+				return finish(err)
 			}
-			var wg sync.WaitGroup
-			for p, out := range outs {
-				if !w.alive[p] {
-					continue
-				}
-				wg.Add(1)
-				go func() {
-					defer wg.Done()
-					sh := shards[lay.dist[p]]
-					sum := c.sum(sh)
-					bufs[p] = append(append(bufs[p][:0], sum[:]...), sh...)
-					if _, err := out.Write(bufs[p]); err != nil {
-						s.log.Warn("write shard", "drive", st.paths[p], "err", err)
-						w.alive[p] = false
-					}
-				}()
-			}
-			wg.Wait()
-			if w.aliveCount() < lay.wq {
-				return fmt.Errorf("%d drives left writing, %d needed: %w", w.aliveCount(), lay.wq, storage.ErrWriteQuorum)
-			}
+			sets[i].shards = shards
+			jobs <- i
+		} else {
+			free <- i
 		}
 		if errors.Is(rerr, io.EOF) || errors.Is(rerr, io.ErrUnexpectedEOF) {
-			return nil
+			return finish(nil)
 		}
 		if rerr != nil {
-			return fmt.Errorf("read body: %w", rerr)
+			return finish(fmt.Errorf("read body: %w", rerr))
 		}
 	}
+}
+
+// writeBlock writes each position's hash and shard of one block to its
+// drive in parallel; a drive whose write fails is dropped.
+func (s *Store) writeBlock(st *set, c *codec, lay objLayout, outs []io.Writer, w *dataWrite, bufs [][]byte, shards [][]byte) {
+	var wg sync.WaitGroup
+	for p, out := range outs {
+		if !w.alive[p] {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sh := shards[lay.dist[p]]
+			sum := c.sum(sh)
+			bufs[p] = append(append(bufs[p][:0], sum[:]...), sh...)
+			if _, err := out.Write(bufs[p]); err != nil {
+				s.log.Warn("write shard", "drive", st.paths[p], "err", err)
+				w.alive[p] = false
+			}
+		}()
+	}
+	wg.Wait()
 }
 
 // commitShards moves the written shard files into place on every drive
