@@ -3,6 +3,7 @@ package e2e
 import (
 	"fmt"
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -293,11 +294,31 @@ func badCases() []badCase {
 				r.headers = append(r.headers, header{"Content-Length", "3"}, header{"Content-Length", "4"})
 				return r
 			}},
-		{name: "content-length-over-5GiB", status: http.StatusBadRequest, code: "EntityTooLarge",
+		// A single PUT may create an object of up to 5 TiB. A larger announced
+		// length is refused from the headers alone: only a few bytes follow,
+		// so a server waiting for the body would miss the case's deadline.
+		{name: "content-length-over-5TiB", status: http.StatusBadRequest, code: "EntityTooLarge",
 			build: func(_ *testing.T, e *badEnv) *rawRequest {
 				r := e.put("bad/huge", body)
 				e.good.sign(r, e.srv.host, unsignedPay)
-				r.contentLength = "5368709121" // 5 GiB + 1: answered before any body is read
+				r.contentLength = strconv.FormatInt(5<<40+1, 10)
+				return r
+			}},
+		{name: "part-length-over-5GiB", status: http.StatusBadRequest, code: "EntityTooLarge",
+			build: func(t *testing.T, e *badEnv) *rawRequest {
+				uploadID = createMultipart(t, e, "bad/huge-part")
+				e.good.now = time.Now()
+				r := &rawRequest{method: http.MethodPut, path: objectPath(e.bucket, "bad/huge-part"),
+					query: [][2]string{{"partNumber", "1"}, {"uploadId", uploadID}}, body: body}
+				e.good.sign(r, e.srv.host, unsignedPay)
+				r.contentLength = strconv.FormatInt(5<<30+1, 10) // parts are at most 5 GiB
+				return r
+			},
+			after: func(t *testing.T, e *badEnv) { abortMultipart(t, e, "bad/huge-part", uploadID) }},
+		{name: "decoded-length-over-5TiB", status: http.StatusBadRequest, code: "EntityTooLarge",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r, seed := streamingHeaders(e, "bad/huge-chunked", 5<<40+1)
+				r.body = e.good.chunkedBody(seed, body, nil)
 				return r
 			}},
 	}
