@@ -16,6 +16,7 @@ import (
 
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
+	"github.com/silo-project/silo/kms"
 	"github.com/silo-project/silo/storage"
 )
 
@@ -71,6 +72,7 @@ type Deps struct {
 	Auth   Authenticator
 	Authz  Authorizer
 	Health HealthReporter // nil reports healthy
+	KMS    kms.KMS        // key service for SSE-S3/SSE-KMS; nil: none configured
 }
 
 // server is the http.Handler New returns.

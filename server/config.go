@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net"
 	"time"
+
+	"github.com/silo-project/silo/kms"
 )
 
 // Defaults used when the corresponding Config field is zero.
@@ -91,6 +93,10 @@ type Config struct {
 	MinTransferRate int64
 	// MaxHeaderBytes caps request headers; larger ones get 431.
 	MaxHeaderBytes int
+
+	// KMS is the key service for server-side encryption (SSE-S3, SSE-KMS);
+	// nil means none is configured and those requests are refused.
+	KMS kms.KMS
 }
 
 // withDefaults returns c with zero fields replaced by defaults.

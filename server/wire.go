@@ -87,5 +87,6 @@ func newHandler(cfg Config, e *engine, creds rootCredentials, log *slog.Logger) 
 		Auth:   verifier,
 		Authz:  root,
 		Health: healthReporter{st: e.Store},
+		KMS:    cfg.KMS,
 	})
 }
