@@ -96,6 +96,7 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c := &call{w: w, r: r, ctx: r.Context(), op: op, reqID: reqID}
+	s.applyCORS(c)
 	if op.selfAuth {
 		// Browser POST: the signed policy in the form is the credential.
 		c.auth = &sigv4.Result{Anonymous: true, Body: r.Body, ContentLength: r.ContentLength, Scheme: sigv4.SchemeAnonymous}

@@ -111,7 +111,6 @@ func unimplementedSubresources() []subresource {
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
 		{"policy", "BucketPolicy", ""},
 		{"policyStatus", "BucketPolicyStatus", ""},
-		{"cors", "BucketCors", ""},
 		{"encryption", "BucketEncryption", ""},
 		{"object-lock", "ObjectLockConfiguration", ""},
 		{"notification", "BucketNotificationConfiguration", ""},
@@ -171,7 +170,7 @@ func unimplementedRoutes() []route {
 
 // routes is the whole table in match order.
 func routes() []route {
-	rs := implementedRoutes()
+	rs := append(implementedRoutes(), accessRoutes()...)
 	rs = append(rs, unimplementedRoutes()...)
 	return append(rs, genericRoutes()...)
 }

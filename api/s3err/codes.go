@@ -196,12 +196,12 @@ func Lookup(c Code) (def Definition, ok bool) {
 	case XAmzContentSHA256Mismatch:
 		return Definition{http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."}, true
 	}
-	return Definition{}, false
+	return lookupAccess(c)
 }
 
 // Codes lists every code of the table, for tests and documentation.
 func Codes() []Code {
-	return []Code{
+	return append([]Code{
 		AccessDenied, AuthorizationHeaderMalformed, AuthorizationQueryParametersError, BadDigest,
 		BucketAlreadyExists, BucketAlreadyOwnedByYou, BucketNotEmpty, EntityTooLarge, EntityTooSmall,
 		ExpiredToken, IllegalLocationConstraint, IncompleteBody, IncorrectNumberOfFilesInPost,
@@ -215,7 +215,7 @@ func Codes() []Code {
 		NoSuchVersion, NotImplemented, NotModified, PreconditionFailed, RequestTimeTooSkewed,
 		RequestTimeout, ServiceUnavailable, SignatureDoesNotMatch, SlowDown, UnexpectedContent,
 		XAmzContentChecksumMismatch, XAmzContentSHA256Mismatch,
-	}
+	}, accessCodes()...)
 }
 
 // Status returns the HTTP status of c (500 for a code not in the table).
