@@ -24,7 +24,7 @@ test-deps:
 	bash scripts/install-test-deps.sh
 
 bench: build
-	$(GO) run ./cmd/silo-bench
+	$(GO) run ./cmd/silo-bench $(BENCHFLAGS)
 
 # fuzz runs every Fuzz* target for FUZZTIME (default 10s) each, one at a time.
 FUZZTIME ?= 10s

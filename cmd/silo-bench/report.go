@@ -21,6 +21,7 @@ type report struct {
 	Layout            erasure.Layout
 	Puts, Gets        []apiResult
 	Lists             []listResult
+	HTTP              httpReport
 }
 
 // expansion is bytes on disk per byte of object for the standard class.
@@ -110,6 +111,7 @@ func (r *report) print(w io.Writer) {
 		}
 	}
 	p("")
+	r.printHTTP(p)
 	if len(r.Lists) > 0 {
 		p("### LIST (one page of up to 1000, median of 5)")
 		p("")
@@ -164,4 +166,35 @@ func (r *report) print(w io.Writer) {
 		p("- %s: %s vs %s = %.2f x: **%s** (flat page: %.2f x)", target, large.Delimited.Round(10*time.Microsecond),
 			small.Delimited.Round(10*time.Microsecond), ratio, verdict(ratio <= 1.5), float64(large.Flat)/float64(small.Flat))
 	}
+}
+
+// printHTTP writes the HTTP table: Silo through HTTP next to the null handler
+// (the loopback ceiling) and the storage API of the same run.
+func (r *report) printHTTP(p func(string, ...any)) {
+	if len(r.HTTP.Silo) == 0 {
+		return
+	}
+	p("### Through HTTP (in-process server on loopback TCP, aws-sdk-go-v2, SigV4, keep-alive)")
+	p("")
+	p("Client PUTs carry %s. The null handler is a net/http server on loopback that discards PUT bodies and answers GETs with fixed bytes, driven by the same client at the same concurrency.", r.HTTP.Payload)
+	p("")
+	p("| op | size | concurrency | Silo objects/s | Silo MiB/s | null handler objects/s | null handler MiB/s | Silo / null handler | Silo / storage API |")
+	p("|---|---|---|---|---|---|---|---|---|")
+	for i, s := range r.HTTP.Silo {
+		n := r.HTTP.Null[i]
+		for _, row := range []struct {
+			op         string
+			silo, null apiResult
+			store      []apiResult
+		}{{"PUT", s.Put, n.Put, r.Puts}, {"GET", s.Get, n.Get, r.Gets}} {
+			vsStore := "-"
+			if st, ok := r.find(row.store, row.silo.Size, row.silo.Concurrency); ok {
+				vsStore = fmt.Sprintf("%.2f x", row.silo.OpsPerSec()/st.OpsPerSec())
+			}
+			p("| %s | %s | %d | %.0f | %.1f | %.0f | %.1f | %.2f x | %s |", row.op, sizeName(row.silo.Size), row.silo.Concurrency,
+				row.silo.OpsPerSec(), row.silo.MiBs(), row.null.OpsPerSec(), row.null.MiBs(),
+				row.silo.OpsPerSec()/row.null.OpsPerSec(), vsStore)
+		}
+	}
+	p("")
 }
