@@ -117,8 +117,8 @@ func newS3Client(endpoint string, conns int) *s3.Client {
 
 // measureHTTP starts Silo in-process on four new drive directories under
 // dir and a null handler, both on loopback TCP, and runs the HTTP cases
-// against each with the same client.
-func measureHTTP(ctx context.Context, dir string, parity int, logf func(string, ...any)) (httpReport, error) {
+// against each with the same client, the null handler first.
+func measureHTTP(ctx context.Context, dir string, parity int, cases []apiCase, logf func(string, ...any)) (httpReport, error) {
 	var rep httpReport
 	block := randomBytes(2 * mib)
 
@@ -150,7 +150,6 @@ func measureHTTP(ctx context.Context, dir string, parity int, logf func(string, 
 	go func() { _ = hs.Serve(ln) }()
 	defer hs.Close()
 
-	cases := httpCases()
 	maxC := 1
 	for _, tc := range cases {
 		maxC = max(maxC, tc.c)

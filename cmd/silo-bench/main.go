@@ -141,7 +141,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	logf("HTTP PUT/GET through the in-process server and a null handler on loopback...")
-	if rep.HTTP, err = measureHTTP(ctx, dir, rep.Layout.StandardParity, logf); err != nil {
+	if rep.HTTP, err = measureHTTP(ctx, dir, rep.Layout.StandardParity, httpCases(), logf); err != nil {
 		return fmt.Errorf("HTTP: %w", err)
 	}
 	if len(o.keys) > 0 {
