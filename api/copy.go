@@ -108,8 +108,12 @@ func (s *server) copyObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	replaceTags, err := taggingDirective(c.r.Header)
+	if err != nil {
+		return err
+	}
 	if src.bucket == c.op.Bucket && src.key == c.op.Key && src.versionID == "" {
-		return s.copyInPlace(c, src, directive == "REPLACE")
+		return s.copyInPlace(c, src, directive == "REPLACE", replaceTags)
 	}
 	opts, err := s.putOptions(c, c.r.Header)
 	if err != nil {
@@ -125,6 +129,9 @@ func (s *server) copyObject(c *call) error {
 	defer rc.Close()
 	if directive != "REPLACE" {
 		opts.ContentType, opts.Metadata = info.ContentType, info.Metadata
+	}
+	if !replaceTags {
+		setInternal(&opts.Internal, internalTagging, info.Internal[internalTagging])
 	}
 	if opts.StorageClass == "" {
 		opts.StorageClass = info.StorageClass
@@ -164,12 +171,16 @@ func (s *server) copyObject(c *call) error {
 
 // copyInPlace handles a copy of an object onto itself, which S3 allows only
 // to change its metadata or storage class.
-func (s *server) copyInPlace(c *call, src copySource, replace bool) error {
+func (s *server) copyInPlace(c *call, src copySource, replace, replaceTags bool) error {
 	sc, err := storageClass(c.r.Header)
 	if err != nil {
 		return err
 	}
-	if !replace && sc == "" {
+	tags, err := parseTaggingHeader(c.r.Header.Get("x-amz-tagging"))
+	if err != nil {
+		return err
+	}
+	if !replace && !replaceTags && sc == "" {
 		return s3err.New(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
 	if err := checkUnsupportedHeaders(c.r.Header); err != nil {
@@ -195,6 +206,9 @@ func (s *server) copyInPlace(c *call, src copySource, replace bool) error {
 			}
 			if sc != "" {
 				info.StorageClass = sc
+			}
+			if replaceTags {
+				setInternal(&info.Internal, internalTagging, tags)
 			}
 			return nil
 		}})

@@ -234,6 +234,7 @@ func setObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo, showChecks
 	if showChecksums {
 		setChecksumHeaders(h, info.Checksums, info.ChecksumType)
 	}
+	setTagCount(h, info)
 }
 
 // setChecksumHeaders writes x-amz-checksum-<alg> and x-amz-checksum-type.

@@ -123,9 +123,11 @@ func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) 
 		return storage.PutOptions{}, err
 	}
 	opts := storage.PutOptions{ContentType: h.Get("Content-Type"), Metadata: meta, StorageClass: sc, Versioning: vs}
-	if t := h.Get("x-amz-tagging"); t != "" {
-		opts.Internal = map[string]string{"x-amz-tagging": t}
+	tags, err := parseTaggingHeader(h.Get("x-amz-tagging"))
+	if err != nil {
+		return storage.PutOptions{}, err
 	}
+	setInternal(&opts.Internal, internalTagging, tags)
 	return opts, nil
 }
 

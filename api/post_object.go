@@ -124,6 +124,9 @@ func (s *server) postObject(c *call) error {
 	if h.Get("Content-Type") == "" {
 		h.Set("Content-Type", file.Header.Get("Content-Type"))
 	}
+	if err := postTagging(form["tagging"], h); err != nil {
+		return err
+	}
 	opts, err := s.putOptions(c, h)
 	if err != nil {
 		return err

@@ -171,6 +171,7 @@ func unimplementedRoutes() []route {
 // routes is the whole table in match order.
 func routes() []route {
 	rs := append(implementedRoutes(), accessRoutes()...)
+	rs = append(rs, bucketFeatureRoutes()...)
 	rs = append(rs, unimplementedRoutes()...)
 	return append(rs, genericRoutes()...)
 }
