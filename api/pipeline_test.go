@@ -20,7 +20,7 @@ func TestPipelineErrorsWithoutStorage(t *testing.T) {
 		{"anonymous denied", "GET", "/bucket/key", "", true, nil, 403, "AccessDenied"},
 		{"wrong secret", "GET", "/bucket/key", "wrong-secret", false, nil, 403, "SignatureDoesNotMatch"},
 		{"acl not implemented", "GET", "/bucket?acl", testSecretKey, false, nil, 501, "NotImplemented"},
-		{"object tagging not implemented", "PUT", "/bucket/key?tagging", testSecretKey, false, nil, 501, "NotImplemented"},
+		{"object torrent not implemented", "GET", "/bucket/key?torrent", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"lifecycle not implemented", "PUT", "/bucket?lifecycle", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"versioning put not implemented", "PUT", "/bucket?versioning", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"unknown method", "PATCH", "/bucket/key", testSecretKey, false, nil, 501, "NotImplemented"},

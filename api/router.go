@@ -106,7 +106,6 @@ type subresource struct {
 func unimplementedSubresources() []subresource {
 	return []subresource{
 		{"acl", "BucketAcl", "ObjectAcl"},
-		{"tagging", "BucketTagging", "ObjectTagging"},
 		{"versioning", "BucketVersioning", ""},
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
 		{"policy", "BucketPolicy", ""},
