@@ -136,6 +136,7 @@ func (s *server) runHandler(c *call) {
 func (s *server) authorize(c *call, action, bucket, key string) error {
 	req := iamRequest(c, c.auth.AccessKey, action, bucket, key)
 	req.Anonymous = c.auth.Anonymous
+	req.SessionToken = c.auth.SessionToken
 	return s.authz.Authorize(c.ctx, req)
 }
 

@@ -29,6 +29,9 @@ type Request struct {
 	Key       string
 	// Conditions carries condition keys (aws:SourceIp, s3:prefix, ...) for policy evaluation.
 	Conditions map[string][]string
+	// SessionToken is the request's X-Amz-Security-Token ("" when absent);
+	// it must match when AccessKey is an STS session's.
+	SessionToken string
 }
 
 // RootOnly authenticates and authorizes the root account alone: root may do

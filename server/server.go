@@ -5,6 +5,7 @@ import (
 	"crypto/tls"
 	"errors"
 	"fmt"
+	"github.com/silo-project/silo/iam"
 	"io"
 	"log/slog"
 	"net"
@@ -40,6 +41,7 @@ type Server struct {
 
 	store  *engine
 	creds  rootCredentials
+	iam    *iam.System
 	certs  *tlsutil.Manager // nil: plain HTTP
 	ln     net.Listener
 	http   *http.Server
@@ -87,7 +89,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if s.creds, err = resolveCredentials(cfg); err != nil {
 		return nil, err
 	}
-	handler, err := newHandler(cfg, s.store, s.creds, s.log)
+	if s.iam, err = openIAM(ctx, s.store, s.creds, s.log); err != nil {
+		return nil, err
+	}
+	handler, err := newHandler(cfg, s.store, s.iam, s.log)
 	if err != nil {
 		return nil, fmt.Errorf("building the S3 handler: %w", err)
 	}

@@ -72,11 +72,25 @@ func (h healthReporter) Health(ctx context.Context) api.Health {
 	return api.Health{DrivesOnline: eh.DrivesOnline, DrivesTotal: eh.DrivesTotal, WriteQuorum: eh.WriteQuorum}
 }
 
-// newHandler builds the S3 handler: SigV4/V2 authentication against the root
-// credentials, root-only authorization, the erasure store.
-func newHandler(cfg Config, e *engine, creds rootCredentials, log *slog.Logger) (http.Handler, error) {
-	root := iam.NewRootOnly(iam.Credentials{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey})
-	verifier := sigv4.NewVerifier(sigv4.Config{Region: cfg.Region, Credentials: root})
+// openIAM loads the identity store kept in the erasure store's system
+// documents; bucket policies live in the buckets' configuration.
+func openIAM(ctx context.Context, e *engine, creds rootCredentials, log *slog.Logger) (*iam.System, error) {
+	sys, err := iam.New(ctx, iam.Config{
+		Root:    iam.Credentials{AccessKey: creds.AccessKey, SecretKey: creds.SecretKey},
+		Store:   e.Store,
+		Buckets: e.Store,
+		Logger:  log.With("component", "iam"),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("loading IAM: %w", err)
+	}
+	return sys, nil
+}
+
+// newHandler builds the S3 handler: SigV4/V2 authentication and
+// authorization by the IAM system, the erasure store.
+func newHandler(cfg Config, e *engine, sys *iam.System, log *slog.Logger) (http.Handler, error) {
+	verifier := sigv4.NewVerifier(sigv4.Config{Region: cfg.Region, Credentials: sys})
 	return api.New(api.Config{
 		Region:      cfg.Region,
 		Domains:     cfg.Domains,
@@ -85,7 +99,7 @@ func newHandler(cfg Config, e *engine, creds rootCredentials, log *slog.Logger) 
 	}, api.Deps{
 		Store:  e.Store,
 		Auth:   verifier,
-		Authz:  root,
+		Authz:  sys,
 		Health: healthReporter{st: e.Store},
 		KMS:    cfg.KMS,
 	})

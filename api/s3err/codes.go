@@ -196,6 +196,9 @@ func Lookup(c Code) (def Definition, ok bool) {
 	case XAmzContentSHA256Mismatch:
 		return Definition{http.StatusBadRequest, "The provided 'x-amz-content-sha256' header does not match what was computed."}, true
 	}
+	if d, ok := lookupIAM(c); ok {
+		return d, true
+	}
 	if d, ok := lookupBucketFeature(c); ok {
 		return d, true
 	}
@@ -218,7 +221,7 @@ func Codes() []Code {
 		NoSuchVersion, NotImplemented, NotModified, PreconditionFailed, RequestTimeTooSkewed,
 		RequestTimeout, ServiceUnavailable, SignatureDoesNotMatch, SlowDown, UnexpectedContent,
 		XAmzContentChecksumMismatch, XAmzContentSHA256Mismatch,
-	}, append(accessCodes(), bucketFeatureCodes()...)...)
+	}, append(append(accessCodes(), bucketFeatureCodes()...), iamCodes()...)...)
 }
 
 // Status returns the HTTP status of c (500 for a code not in the table).

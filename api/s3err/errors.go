@@ -9,6 +9,7 @@ import (
 	"github.com/silo-project/silo/api/checksum"
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
+	"github.com/silo-project/silo/iam/policy"
 	"github.com/silo-project/silo/storage"
 )
 
@@ -120,6 +121,10 @@ func mappings() []mapping {
 		// iam
 		{iam.ErrAccessDenied, AccessDenied, ""},
 		{iam.ErrNoSuchAccessKey, InvalidAccessKeyID, ""},
+		{iam.ErrExpiredToken, ExpiredToken, ""},
+		{iam.ErrInvalidToken, InvalidToken, "The provided token is malformed or otherwise invalid."},
+		{iam.ErrNoSuchBucketPolicy, NoSuchBucketPolicy, ""},
+		{policy.ErrMalformedPolicy, MalformedPolicy, ""},
 		// transport
 		{io.ErrUnexpectedEOF, IncompleteBody, ""},
 		{context.DeadlineExceeded, RequestTimeout, ""},
