@@ -114,7 +114,7 @@ func TestBadInput(t *testing.T) {
 	})
 
 	before := snapshot(t, c)
-	for _, tc := range badCases() {
+	for _, tc := range append(badCases(), badCasesMore()...) {
 		t.Run(tc.name, func(t *testing.T) {
 			env.good.now = time.Now()
 			resp, err := sendRaw(srv, tc.build(t, env), 10*time.Second)
