@@ -146,15 +146,12 @@ func sealAD(header, associated []byte) []byte {
 }
 
 // BindKey returns the associated data that binds a data key to the master
-// key name and context c: name, a zero byte, then c's canonical text.
+// key name and an encoded context (Context.MarshalText, or the raw context
+// bytes a KES client sent): name, a zero byte, then the context.
 // Implementations seal data keys with it so that a ciphertext never
 // unseals under another name or context.
-func BindKey(name string, c Context) ([]byte, error) {
-	text, err := c.MarshalText()
-	if err != nil {
-		return nil, fmt.Errorf("kms: encode context: %w", err)
-	}
-	ad := make([]byte, 0, len(name)+1+len(text))
+func BindKey(name string, context []byte) []byte {
+	ad := make([]byte, 0, len(name)+1+len(context))
 	ad = append(append(ad, name...), 0)
-	return append(ad, text...), nil
+	return append(ad, context...)
 }

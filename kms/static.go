@@ -82,7 +82,11 @@ func (k *StaticKey) GenerateKey(ctx context.Context, name string, c Context) (DE
 	if err := k.lookup(name); err != nil {
 		return DEK{}, err
 	}
-	return GenerateDEK(k.name, k.secret, c)
+	text, err := c.MarshalText()
+	if err != nil {
+		return DEK{}, fmt.Errorf("kms: encode context: %w", err)
+	}
+	return GenerateDEK(k.name, k.secret, text)
 }
 
 // Decrypt unseals a data key of GenerateKey; ErrKeyNotFound for another
@@ -91,7 +95,11 @@ func (k *StaticKey) Decrypt(_ context.Context, name string, ciphertext []byte, c
 	if err := k.lookup(name); err != nil {
 		return nil, err
 	}
-	return DecryptDEK(k.name, k.secret, ciphertext, c)
+	text, err := c.MarshalText()
+	if err != nil {
+		return nil, fmt.Errorf("kms: encode context: %w", err)
+	}
+	return DecryptDEK(k.name, k.secret, ciphertext, text)
 }
 
 // Status reports the static key, always online.
@@ -103,17 +111,14 @@ func (k *StaticKey) Status(context.Context) (Status, error) {
 func (k *StaticKey) DefaultKey() string { return k.name }
 
 // GenerateDEK returns a fresh data key sealed under secret, bound to the
-// master key name and c (see BindKey). Key services built on Secret share it.
-func GenerateDEK(name string, secret Secret, c Context) (DEK, error) {
+// master key name and the encoded context (see BindKey). Key services
+// built on Secret share it.
+func GenerateDEK(name string, secret Secret, context []byte) (DEK, error) {
 	plain, err := GenerateSecret(nil)
 	if err != nil {
 		return DEK{}, err
 	}
-	ad, err := BindKey(name, c)
-	if err != nil {
-		return DEK{}, err
-	}
-	sealed, err := secret.Seal(plain.Bytes(), ad)
+	sealed, err := secret.Seal(plain.Bytes(), BindKey(name, context))
 	if err != nil {
 		return DEK{}, err
 	}
@@ -121,13 +126,9 @@ func GenerateDEK(name string, secret Secret, c Context) (DEK, error) {
 }
 
 // DecryptDEK unseals a Ciphertext of GenerateDEK; ErrDecrypt when it does
-// not unseal under secret, name and c.
-func DecryptDEK(name string, secret Secret, ciphertext []byte, c Context) ([]byte, error) {
-	ad, err := BindKey(name, c)
-	if err != nil {
-		return nil, err
-	}
-	plain, err := secret.Unseal(ciphertext, ad)
+// not unseal under secret, name and context.
+func DecryptDEK(name string, secret Secret, ciphertext, context []byte) ([]byte, error) {
+	plain, err := secret.Unseal(ciphertext, BindKey(name, context))
 	if err != nil {
 		return nil, err
 	}

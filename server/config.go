@@ -94,9 +94,18 @@ type Config struct {
 	// MaxHeaderBytes caps request headers; larger ones get 431.
 	MaxHeaderBytes int
 
-	// KMS is the key service for server-side encryption (SSE-S3, SSE-KMS);
-	// nil means none is configured and those requests are refused.
+	// KMS is the key service for server-side encryption (SSE-S3, SSE-KMS):
+	// a static key or a KES client built by the caller. When nil and
+	// KMSRootKey is set, the server opens the embedded key service on its
+	// drives; when both are unset, SSE-S3 and SSE-KMS requests are refused.
 	KMS kms.KMS
+	// KMSRootKey is the root key (32 bytes) of the embedded key service,
+	// which keeps its master keys in DRIVE/.silo.sys/kms sealed under it.
+	// It must never be stored on the drives.
+	KMSRootKey []byte
+	// KMSDefaultKey names the embedded service's default master key,
+	// created at start when missing ("" means keystore.DefaultKeyName).
+	KMSDefaultKey string
 }
 
 // withDefaults returns c with zero fields replaced by defaults.
@@ -154,6 +163,9 @@ func (c Config) Validate() error {
 	}
 	if (c.CertFile == "") != (c.KeyFile == "") {
 		return errors.New("a server certificate file needs its key file and vice versa")
+	}
+	if c.KMSRootKey != nil && len(c.KMSRootKey) != kms.SecretSize {
+		return fmt.Errorf("the key service root key is %d bytes, want %d", len(c.KMSRootKey), kms.SecretSize)
 	}
 	if c.RootUser != "" || c.RootPassword != "" {
 		if err := ValidateCredentials(c.RootUser, c.RootPassword, c.AllowDefaultCredentials); err != nil {

@@ -92,6 +92,10 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if s.iam, err = openIAM(ctx, s.store, s.creds, s.log); err != nil {
 		return nil, err
 	}
+	if cfg.KMS, err = openKMS(ctx, cfg, s.log); err != nil {
+		return nil, err
+	}
+	s.cfg.KMS = cfg.KMS
 	handler, err := newHandler(cfg, s.store, s.iam, s.log)
 	if err != nil {
 		return nil, fmt.Errorf("building the S3 handler: %w", err)

@@ -140,7 +140,7 @@ func parseServer(args []string, getenv getenvFunc, home string) (server.Config, 
 		return cfg, err
 	}
 	cfg.MetricsAuth = strings.ToLower(getenv.first("SILO_PROMETHEUS_AUTH_TYPE", "MINIO_PROMETHEUS_AUTH_TYPE"))
-	if cfg.KMS, err = parseKMS(getenv); err != nil {
+	if err := parseKMS(getenv, &cfg); err != nil {
 		return cfg, err
 	}
 	return cfg, cfg.Validate()

@@ -1,27 +1,84 @@
 package main
 
 import (
+	"encoding/base64"
+	"errors"
 	"fmt"
+	"os"
+	"strings"
 
 	"github.com/silo-project/silo/kms"
+	"github.com/silo-project/silo/server"
 )
 
 // kmsUsage documents the key service variables in `silo server --help`.
 const kmsUsage = `
-Key service for SSE-S3 and SSE-KMS (at most one of these):
-  SILO_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY   <name>:<base64 of 32 bytes>, one static
+Key service for SSE-S3 and SSE-KMS (at most one kind):
+  SILO_KMS_SECRET_KEY / MINIO_KMS_SECRET_KEY   <name>:<base64 of 32 bytes>: one static
                                            key (development only)
+  SILO_KMS_ROOT_KEY                        base64 of 32 bytes: enables the embedded key
+                                           service, master keys kept sealed on the drives
+  SILO_KMS_ROOT_KEY_FILE                   file holding that root key (instead of the variable)
+  SILO_KMS_DEFAULT_KEY                     default master key of the embedded service
+                                           (default silo-default-key)
 `
 
-// parseKMS builds the key service the environment asks for; nil when none
-// is configured.
-func parseKMS(getenv getenvFunc) (kms.KMS, error) {
+// parseKMS reads the SILO_KMS_* (and MINIO_KMS_*) variables into cfg. It
+// fails when a value is malformed or when two kinds of key service are
+// configured. Nothing is opened here: the server opens the embedded service
+// once its drives are formatted.
+func parseKMS(getenv getenvFunc, cfg *server.Config) error {
+	var kinds []string
 	if v := getenv.first("SILO_KMS_SECRET_KEY", "MINIO_KMS_SECRET_KEY"); v != "" {
 		k, err := kms.ParseStaticKey(v)
 		if err != nil {
-			return nil, fmt.Errorf("SILO_KMS_SECRET_KEY: %w", err)
+			return fmt.Errorf("SILO_KMS_SECRET_KEY: %w", err)
 		}
-		return k, nil
+		cfg.KMS = k
+		kinds = append(kinds, "SILO_KMS_SECRET_KEY")
 	}
-	return nil, nil
+	root, err := parseRootKey(getenv)
+	if err != nil {
+		return err
+	}
+	if root != nil {
+		cfg.KMSRootKey = root
+		kinds = append(kinds, "SILO_KMS_ROOT_KEY")
+	}
+	cfg.KMSDefaultKey = getenv.first("SILO_KMS_DEFAULT_KEY")
+	if cfg.KMSDefaultKey != "" && !kms.ValidKeyName(cfg.KMSDefaultKey) {
+		return fmt.Errorf("SILO_KMS_DEFAULT_KEY=%q: %w", cfg.KMSDefaultKey, kms.ErrInvalidKeyName)
+	}
+	if len(kinds) > 1 {
+		return fmt.Errorf("more than one key service configured (%s): choose one", strings.Join(kinds, ", "))
+	}
+	return nil
+}
+
+// parseRootKey reads the embedded service's root key from SILO_KMS_ROOT_KEY
+// or the file SILO_KMS_ROOT_KEY_FILE names (base64 of 32 bytes); nil when
+// neither is set.
+func parseRootKey(getenv getenvFunc) ([]byte, error) {
+	name, v := "SILO_KMS_ROOT_KEY", getenv.first("SILO_KMS_ROOT_KEY")
+	if file := getenv.first("SILO_KMS_ROOT_KEY_FILE"); file != "" {
+		if v != "" {
+			return nil, errors.New("set SILO_KMS_ROOT_KEY or SILO_KMS_ROOT_KEY_FILE, not both")
+		}
+		data, err := os.ReadFile(file)
+		if err != nil {
+			return nil, fmt.Errorf("SILO_KMS_ROOT_KEY_FILE: %w", err)
+		}
+		name, v = "SILO_KMS_ROOT_KEY_FILE", strings.TrimSpace(string(data))
+	}
+	if v == "" {
+		return nil, nil
+	}
+	raw, err := base64.StdEncoding.DecodeString(v)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not base64: %w", name, err)
+	}
+	if len(raw) != kms.SecretSize {
+		return nil, fmt.Errorf("%s: %d bytes, want %d", name, len(raw), kms.SecretSize)
+	}
+	return raw, nil
 }
