@@ -93,6 +93,7 @@ func mappings() []mapping {
 		{sigv4.ErrMissingDateHeader, AccessDenied, "AWS authentication requires a valid Date or x-amz-date header."},
 		{sigv4.ErrMalformedDate, AccessDenied, "AWS authentication requires a valid Date or x-amz-date header."},
 		{sigv4.ErrAuthorizationHeaderMalformed, AuthorizationHeaderMalformed, ""},
+		{sigv4.ErrMalformedV2Authorization, InvalidArgument, "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature"},
 		{sigv4.ErrInvalidPresign, AuthorizationQueryParametersError, ""},
 		{sigv4.ErrSignatureDoesNotMatch, SignatureDoesNotMatch, ""},
 		{sigv4.ErrInvalidAccessKeyID, InvalidAccessKeyID, ""},

@@ -83,6 +83,7 @@ func TestAuthSentinelsMap(t *testing.T) {
 		want Code
 	}{
 		{sigv4.ErrAuthorizationHeaderMalformed, AuthorizationHeaderMalformed},
+		{sigv4.ErrMalformedV2Authorization, InvalidArgument},
 		{sigv4.ErrInvalidPresign, AuthorizationQueryParametersError},
 		{sigv4.ErrSignatureDoesNotMatch, SignatureDoesNotMatch},
 		{sigv4.ErrInvalidAccessKeyID, InvalidAccessKeyID},

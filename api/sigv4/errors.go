@@ -13,6 +13,11 @@ var (
 	// (400): the Authorization header cannot be parsed, or its credential
 	// scope is wrong (region, service, terminator, date). See *RegionError.
 	ErrAuthorizationHeaderMalformed = errors.New("authorization header malformed")
+	// ErrMalformedV2Authorization maps to InvalidArgument (400) with the
+	// message "AWS authorization header is invalid.  Expected
+	// AwsAccessKeyId:signature", as AWS answers a V2 header that is not
+	// "AWS <key>:<signature>".
+	ErrMalformedV2Authorization = errors.New("malformed V2 authorization header")
 	// ErrInvalidPresign maps to AuthorizationQueryParametersError (400): the
 	// X-Amz-* query parameters of a presigned V4 URL (or the V2
 	// AWSAccessKeyId/Signature/Expires set) are missing or malformed, or

@@ -59,7 +59,7 @@ func TestVerifyErrors(t *testing.T) {
 		{"bad content sha", "/", with(map[string]string{"x-amz-content-sha256": "abc", "Authorization": auth(cred, "host")}), ErrInvalidContentSHA256},
 		{"unknown key", "/", with(map[string]string{"Authorization": auth("NOPE/20130524/us-east-1/s3/aws4_request", "host")}), ErrInvalidAccessKeyID},
 		{"bad signature", "/", with(map[string]string{"Authorization": auth(cred, "host")}), ErrSignatureDoesNotMatch},
-		{"v2 malformed", "/", with(map[string]string{"Authorization": "AWS nocolon"}), ErrAuthorizationHeaderMalformed},
+		{"v2 malformed", "/", with(map[string]string{"Authorization": "AWS nocolon"}), ErrMalformedV2Authorization},
 		{"v2 no date", "/", map[string]string{"Authorization": "AWS AKIAIOSFODNN7EXAMPLE:abc="}, ErrMissingDateHeader},
 		{"v2 unknown key", "/", map[string]string{"Authorization": "AWS NOPE:abc=", "Date": "Fri, 24 May 2013 00:00:00 GMT"}, ErrInvalidAccessKeyID},
 		{"v2 bad signature", "/", map[string]string{"Authorization": "AWS AKIAIOSFODNN7EXAMPLE:abc=", "Date": "Fri, 24 May 2013 00:00:00 GMT"}, ErrSignatureDoesNotMatch},

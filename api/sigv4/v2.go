@@ -42,7 +42,7 @@ func parseAuthorizationV2(h string) (accessKey, signature string, err error) {
 	rest = strings.TrimSpace(rest)
 	i := strings.LastIndexByte(rest, ':')
 	if i <= 0 || i == len(rest)-1 {
-		return "", "", fmt.Errorf("%w: want AWS AccessKey:Signature", ErrAuthorizationHeaderMalformed)
+		return "", "", fmt.Errorf("%w: want AWS AccessKey:Signature", ErrMalformedV2Authorization)
 	}
 	return rest[:i], rest[i+1:], nil
 }

@@ -73,6 +73,14 @@ func badCasesMore() []badCase {
 				return r
 			}},
 
+		{name: "v2-auth-header-malformed", status: http.StatusBadRequest, code: "InvalidArgument",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2-malformed", body)
+				signV2(r, rootUser, rootPassword, e.good.now)
+				r.set("Authorization", "AWS "+rootUser) // no ":signature"
+				return r
+			}},
+
 		// --- presigned query parameters ---
 		{name: "presigned-expires-not-a-number", status: http.StatusBadRequest, code: "AuthorizationQueryParametersError",
 			build: func(_ *testing.T, e *badEnv) *rawRequest {

@@ -55,7 +55,13 @@ func contentMD5(b []byte) string {
 
 func TestBadInput(t *testing.T) {
 	t.Parallel()
-	srv := httpServer(t)
+	eachServer(t, badInputScenario)
+}
+
+// badInputScenario sends the controls, then every bad case, to srv: each
+// case must get its status and S3 code, leave the server healthy and change
+// nothing stored.
+func badInputScenario(t *testing.T, srv *server) {
 	ctx := context.Background()
 	c := newAWSClient(srv, aws.RequestChecksumCalculationWhenRequired)
 	bucket := uniqueBucket(t, "bad")
