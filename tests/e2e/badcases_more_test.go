@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -122,6 +123,16 @@ func badCasesMore() []badCase {
 			}},
 
 		// --- numbers out of range ---
+		// A client that waits for "100 Continue" before sending 5 TiB + 1
+		// bytes gets its refusal instead, without sending a byte of body.
+		{name: "expect-continue-over-5TiB", status: http.StatusBadRequest, code: "EntityTooLarge",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/huge-expect", nil)
+				r.set("Expect", "100-continue")
+				e.good.sign(r, e.srv.host, unsignedPay)
+				r.contentLength = strconv.FormatInt(5<<40+1, 10)
+				return r
+			}},
 		// An x-amz-decoded-content-length that is not a length is treated as
 		// a missing one (as when the header is absent).
 		{name: "decoded-length-negative", status: http.StatusLengthRequired, code: "MissingContentLength",
