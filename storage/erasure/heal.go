@@ -253,10 +253,12 @@ func (s *Store) healObject(ctx context.Context, st *set, bucket, key string, lim
 	if err != nil {
 		return false, 0, err
 	}
-	all := true
-	for _, ok := range view.responded {
-		all = all && ok
+	for _, vv := range view.versions {
+		if vv.v.DataDir != "" {
+			defer s.writing.add(vv.v.DataDir)() // shards rebuilt before the record lands
+		}
 	}
+	held := holders(recs, view.responded)
 	var verified int64
 	healed := false
 	var errs []error
@@ -288,15 +290,15 @@ func (s *Store) healObject(ctx context.Context, st *set, bucket, key string, lim
 			}
 			nr.Versions = append(nr.Versions, nv)
 		}
-		// Versions outside the quorum view are dangling (a write that was
-		// undone or never reached quorum) when every drive answered;
-		// otherwise they may belong to drives that are offline: keep them.
+		// Versions outside the quorum view are dropped when they can never
+		// be read (see dangling.go); otherwise they may reach quorum with
+		// drives that are offline now: keep them.
 		if recs[p] != nil {
 			for _, v := range recs[p].Versions {
 				if inView(view, &v) {
 					continue
 				}
-				if all {
+				if view.removable(&v, held, st.n()) {
 					changed = true
 				} else {
 					nr.Versions = append(nr.Versions, v)

@@ -16,6 +16,11 @@ type listEntry struct {
 	prefix bool
 	view   *objView
 	upload *drive.Upload
+	// Set only by a raw lister (see setLister.raw): every drive's record or
+	// upload of the key, and which drives answered.
+	recs      []*drive.Record
+	ups       []*drive.Upload
+	responded []bool
 }
 
 // setLister walks one set's keys in order, fetching pages from every drive
@@ -31,6 +36,9 @@ type setLister struct {
 	start  string
 	done   bool
 	buf    []listEntry
+	// raw emits every key found on any drive, with each drive's record or
+	// upload, instead of the quorum view (the dangling-record sweep).
+	raw bool
 }
 
 func (l *setLister) peek() (*listEntry, error) {
@@ -120,6 +128,8 @@ func (l *setLister) fetch() error {
 	for _, k := range keys {
 		a := aggs[k]
 		switch {
+		case l.raw:
+			l.buf = append(l.buf, listEntry{key: k, recs: a.recs, ups: a.ups, responded: responded})
 		case a.prefix:
 			if a.count >= rq {
 				l.buf = append(l.buf, listEntry{key: k, prefix: true})

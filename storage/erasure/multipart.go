@@ -54,6 +54,10 @@ func (s *Store) NewMultipartUpload(ctx context.Context, bucket, key string, opts
 		StorageClass: storageClassName(opts.StorageClass), Metadata: cloneMap(opts.Metadata), Internal: cloneMap(opts.Internal),
 		Data: lay.c.data, Parity: lay.c.parity, BlockSize: blockSize, Bitrot: bitrotHighwayHash256,
 		Distribution: lay.dist, DataDir: drive.NewID()}
+	// Held while the record is written, so that the dangling sweep never
+	// sees a half-created upload.
+	unlock := s.locks.lock(uploadLock(bucket, key, u.ID))
+	defer unlock()
 	errs := st.forEach(func(_ int, d *drive.Drive) error {
 		_, err := d.Update(ctx, func(tx *drive.Tx) error { return tx.PutUpload(bucket, u) })
 		return err

@@ -51,6 +51,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, r io.Reader, 
 		return storage.ObjectInfo{}, wrap(err)
 	}
 	dataDir := drive.NewID()
+	defer s.writing.add(dataDir)()
 	const file = "part.1"
 	w, err := s.writeBody(ctx, st, lay, dataDir, file, r, size, true)
 	if err != nil {

@@ -9,8 +9,10 @@ import (
 
 // collectOrphans removes, once at start, the data dirs on disk that no
 // committed record or upload references: leftovers of writes interrupted
-// between the shard rename and the metadata commit. Only dirs older than
-// the store's start are considered, so writes in flight are never touched.
+// between the shard rename and the metadata commit. Writes of this process
+// are never touched: their dirs are registered in s.writing from before the
+// first shard file until the metadata commit (checked before the index), and
+// dirs modified since the start are skipped as well.
 func (s *Store) collectOrphans() {
 	defer s.wg.Done()
 	for _, st := range s.sets {
@@ -23,7 +25,7 @@ func (s *Store) collectOrphans() {
 				if err := s.ctx.Err(); err != nil {
 					return err
 				}
-				if !mod.Before(s.started) {
+				if !mod.Before(s.started) || s.writing.has(dd) {
 					return nil
 				}
 				indexed := true

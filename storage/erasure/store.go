@@ -38,6 +38,8 @@ type Store struct {
 	heal        healTracker
 	healRun     sync.Mutex   // one full heal at a time
 	ref         drive.Format // the deployment's format (This unset)
+	// writing holds the data dirs being written, not yet committed.
+	writing inflight
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -127,9 +129,10 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.ref = ref
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.wg.Add(3)
+	s.wg.Add(4)
 	go s.healWorker()
 	go s.collectOrphans()
+	go s.sweepDangling()
 	go s.monitorDrives()
 	if len(reformatted) > 0 {
 		log.Info("healing re-formatted drives in the background", "drives", len(reformatted))
