@@ -162,9 +162,11 @@ func TestTampering(t *testing.T) {
 	plain := randomBytes(t, 3*payloadSize+5)
 	enc, parts := encryptParts(t, k, [][]byte{plain})
 	cases := map[string]func([]byte) ([]byte, []Part){
-		"flipped bit":    func(b []byte) ([]byte, []Part) { b[packageSize+40] ^= 1; return b, parts },
-		"truncated":      func(b []byte) ([]byte, []Part) { return b[:len(b)-1], []Part{{1, int64(len(b) - 1)}} },
-		"swapped blocks": func(b []byte) ([]byte, []Part) { return append(append(append([]byte{}, b[packageSize:2*packageSize]...), b[:packageSize]...), b[2*packageSize:]...), parts },
+		"flipped bit": func(b []byte) ([]byte, []Part) { b[packageSize+40] ^= 1; return b, parts },
+		"truncated":   func(b []byte) ([]byte, []Part) { return b[:len(b)-1], []Part{{1, int64(len(b) - 1)}} },
+		"swapped blocks": func(b []byte) ([]byte, []Part) {
+			return append(append(append([]byte{}, b[packageSize:2*packageSize]...), b[:packageSize]...), b[2*packageSize:]...), parts
+		},
 	}
 	for name, mutate := range cases {
 		t.Run(name, func(t *testing.T) {
