@@ -18,6 +18,7 @@ import (
 	"github.com/silo-project/silo/iam"
 	"github.com/silo-project/silo/kms"
 	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/crypt"
 )
 
 // Authenticator verifies the signature of a request; *sigv4.Verifier implements it.
@@ -64,6 +65,9 @@ type Config struct {
 	MaxRequests int
 	// Logger receives request errors; nil means slog.Default().
 	Logger *slog.Logger
+	// SSEInsecureLoopback lets SSE-C and SSE-KMS requests from loopback
+	// clients use plain HTTP (development only); otherwise they need TLS.
+	SSEInsecureLoopback bool
 }
 
 // Deps are the components the handler uses.
@@ -82,6 +86,7 @@ type server struct {
 	auth   Authenticator
 	authz  Authorizer
 	health HealthReporter
+	kms    crypt.KMS
 	log    *slog.Logger
 	hostID string
 	slots  chan struct{} // nil when uncapped
@@ -105,7 +110,7 @@ func New(cfg Config, deps Deps) (http.Handler, error) {
 	}
 	s := &server{
 		cfg: cfg, store: deps.Store, auth: deps.Auth, authz: deps.Authz, health: deps.Health,
-		log: cfg.Logger,
+		kms: deps.KMS, log: cfg.Logger,
 	}
 	host, _ := os.Hostname()
 	sum := sha256.Sum256([]byte("silo:" + host))

@@ -13,6 +13,7 @@ import (
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
 	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/crypt"
 )
 
 // maxCopySize is the largest source CopyObject and UploadPartCopy accept (5 GiB).
@@ -63,6 +64,10 @@ func (s *server) openCopySource(c *call, rng *storage.Range) (copySource, io.Rea
 	if err := s.authorize(c, "s3:GetObject", src.bucket, src.key); err != nil {
 		return src, nil, storage.ObjectInfo{}, err
 	}
+	ck, err := parseCustomerKey(c.r.Header, sseCCopyPrefix)
+	if err != nil {
+		return src, nil, storage.ObjectInfo{}, err
+	}
 	cond := readConditional(c.r.Header, "x-amz-copy-source-")
 	opts := storage.GetOptions{VersionID: src.versionID, Precondition: func(info storage.ObjectInfo) error {
 		if err := cond.check(info, false); err != nil {
@@ -78,7 +83,8 @@ func (s *server) openCopySource(c *call, rng *storage.Range) (copySource, io.Rea
 		}
 		return nil
 	}}
-	rc, info, err := s.store.GetObject(c.ctx, src.bucket, src.key, rng, opts)
+	rc, info, _, err := s.openObject(c, objectRead{bucket: src.bucket, key: src.key, versionID: src.versionID,
+		rng: rng, precondition: opts.Precondition, ck: ck})
 	if err != nil {
 		return src, nil, info, err
 	}
@@ -112,7 +118,7 @@ func (s *server) copyObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	if src.bucket == c.op.Bucket && src.key == c.op.Key && src.versionID == "" {
+	if src.bucket == c.op.Bucket && src.key == c.op.Key && src.versionID == "" && !hasSSEHeaders(c.r.Header) {
 		return s.copyInPlace(c, src, directive == "REPLACE", replaceTags)
 	}
 	opts, err := s.putOptions(c, c.r.Header)
@@ -120,6 +126,10 @@ func (s *server) copyObject(c *call) error {
 		return err
 	}
 	if opts.IfMatch, opts.IfNoneMatch, err = writeConditions(c.r.Header); err != nil {
+		return err
+	}
+	sw, err := s.sealWrite(c, c.r.Header, c.op.Key)
+	if err != nil {
 		return err
 	}
 	_, rc, info, err := s.openCopySource(c, nil)
@@ -155,17 +165,28 @@ func (s *server) copyObject(c *call) error {
 		hr = &hashingReader{r: rc, h: alg.New()}
 		body = hr
 	}
+	size := info.Size
+	if sw != nil {
+		if body, size, err = sw.wrap(body, size, 1); err != nil {
+			return err
+		}
+	}
 	opts.PreCommit = func(out *storage.ObjectInfo) error {
 		if hr != nil {
 			out.Checksums = map[string]string{string(alg): base64.StdEncoding.EncodeToString(hr.h.Sum(nil))}
 			out.ChecksumType = "FULL_OBJECT"
 		}
+		if sw != nil {
+			return sw.commit(out, nil)
+		}
+		crypt.Clear(out.Internal) // never the source's sealed state on a plain copy
 		return nil
 	}
-	out, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, body, info.Size, opts)
+	out, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, body, size, opts)
 	if err != nil {
 		return err
 	}
+	sw.setHeaders(c.w.Header())
 	return s.writeCopyResult(c, info, out, opts.Versioning)
 }
 
@@ -265,6 +286,11 @@ func (s *server) uploadPartCopy(c *call) error {
 	if err != nil {
 		return err
 	}
+	uploadID := c.r.URL.Query().Get("uploadId")
+	sw, err := s.partSealer(c, uploadID)
+	if err != nil {
+		return err
+	}
 	_, rc, info, err := s.openCopySource(c, rng)
 	if err != nil {
 		return err
@@ -274,10 +300,19 @@ func (s *server) uploadPartCopy(c *call) error {
 	if rng != nil {
 		_, size, _ = rng.Resolve(info.Size)
 	}
-	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId"), n, rc, size, storage.PartOptions{})
+	data := io.Reader(rc)
+	var opts storage.PartOptions
+	if sw != nil {
+		if data, size, err = sw.wrap(rc, size, n); err != nil {
+			return err
+		}
+		opts.PreCommit = func(p *storage.PartInfo) error { return sw.commitPart(p, nil) }
+	}
+	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, uploadID, n, data, size, opts)
 	if err != nil {
 		return err
 	}
+	sw.setHeaders(c.w.Header())
 	if info.VersionID != "" && info.VersionID != storage.NullVersionID {
 		c.w.Header().Set("x-amz-copy-source-version-id", info.VersionID)
 	}

@@ -69,8 +69,7 @@ func stripAWSChunked(v string) string {
 // rather than silently ignoring them.
 func checkUnsupportedHeaders(h http.Header) error {
 	for _, name := range []string{
-		"x-amz-server-side-encryption", "x-amz-server-side-encryption-customer-algorithm",
-		"x-amz-server-side-encryption-aws-kms-key-id", "x-amz-object-lock-mode",
+		"x-amz-object-lock-mode",
 		"x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
 	} {
 		if h.Get(name) != "" {

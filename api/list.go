@@ -91,7 +91,7 @@ func (p listParams) listEntry(o storage.ObjectInfo, withOwner bool) s3xml.Object
 	if sc == "" {
 		sc = storage.StorageClassStandard
 	}
-	e := s3xml.Object{Key: p.enc(o.Key), LastModified: s3xml.Time(o.ModTime), ETag: quoteETag(o.ETag), Size: o.Size, StorageClass: sc}
+	e := s3xml.Object{Key: p.enc(o.Key), LastModified: s3xml.Time(o.ModTime), ETag: quoteETag(o.ETag), Size: listedSize(o), StorageClass: sc}
 	for alg := range o.Checksums {
 		e.ChecksumAlgorithm = append(e.ChecksumAlgorithm, alg)
 	}
@@ -217,7 +217,7 @@ func (s *server) listObjectVersions(c *call) error {
 			out.Entries = append(out.Entries, s3xml.NewDeleteMarker(e))
 			continue
 		}
-		size := v.Size
+		size := listedSize(v)
 		e.ETag, e.Size, e.StorageClass = quoteETag(v.ETag), &size, v.StorageClass
 		if e.StorageClass == "" {
 			e.StorageClass = storage.StorageClassStandard

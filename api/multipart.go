@@ -2,6 +2,7 @@ package api
 
 import (
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -10,6 +11,7 @@ import (
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
 	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/crypt"
 )
 
 // maxPartSize is the largest part S3 accepts (5 GiB).
@@ -68,10 +70,16 @@ func (s *server) createMultipartUpload(c *call) error {
 		c.w.Header().Set("x-amz-checksum-algorithm", string(alg))
 		c.w.Header().Set("x-amz-checksum-type", typ)
 	}
+	sw, err := s.sealWrite(c, c.r.Header, c.op.Key)
+	if err != nil {
+		return err
+	}
+	sealUpload(sw, &opts)
 	id, err := s.store.NewMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, opts)
 	if err != nil {
 		return err
 	}
+	sw.setHeaders(c.w.Header())
 	return s.writeXML(c.w, http.StatusOK, s3xml.InitiateMultipartUploadResult{Bucket: c.op.Bucket, Key: c.op.Key, UploadID: id})
 }
 
@@ -98,6 +106,12 @@ func (s *server) uploadPart(c *call) error {
 	if err != nil {
 		return err
 	}
+	uploadID := c.r.URL.Query().Get("uploadId")
+	sw, err := s.partSealer(c, uploadID)
+	if err != nil {
+		return err
+	}
+	data, size := io.Reader(b), b.size
 	opts := storage.PartOptions{ContentMD5: md5sum, PreCommit: func(p *storage.PartInfo) error {
 		if err := b.finish(); err != nil {
 			return err
@@ -105,12 +119,22 @@ func (s *server) uploadPart(c *call) error {
 		if sums := b.sums.Sums(); len(sums) > 0 {
 			p.Checksums = sums
 		}
+		if sw != nil {
+			return sw.commitPart(p, md5sum)
+		}
 		return nil
 	}}
-	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, c.r.URL.Query().Get("uploadId"), n, b, b.size, opts)
+	if sw != nil {
+		opts.ContentMD5 = nil // checked on the plaintext in commitPart
+		if data, size, err = sw.wrap(b, b.size, n); err != nil {
+			return err
+		}
+	}
+	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, uploadID, n, data, size, opts)
 	if err != nil {
 		return err
 	}
+	sw.setHeaders(c.w.Header())
 	c.w.Header().Set("ETag", quoteETag(part.ETag))
 	setChecksumHeaders(c.w.Header(), part.Checksums, "")
 	c.w.Header().Set("Content-Length", "0")
@@ -140,6 +164,10 @@ func (s *server) completeMultipartUpload(c *call) error {
 	if err != nil {
 		return err
 	}
+	for n, p := range stored {
+		p.Size = uploadPartSize(up, p.Size) // checksums combine over plaintext sizes
+		stored[n] = p
+	}
 	vs, err := s.versioning(c, c.op.Bucket)
 	if err != nil {
 		return err
@@ -150,11 +178,20 @@ func (s *server) completeMultipartUpload(c *call) error {
 	}
 	alg := checksum.Algorithm(up.Internal[internalChecksumAlgorithm])
 	typ := up.Internal[internalChecksumType]
+	var sealed *crypt.Sealed
 	opts := storage.CompleteOptions{Versioning: vs, IfMatch: ifMatch, IfNoneMatch: ifNoneMatch,
-		PreCommit: func(info *storage.ObjectInfo) error { return multipartChecksum(info, parts, stored, alg, typ) }}
+		PreCommit: func(info *storage.ObjectInfo) error {
+			if sealed, err = sealComplete(up, info); err != nil {
+				return err
+			}
+			return multipartChecksum(info, parts, stored, alg, typ)
+		}}
 	info, err := s.store.CompleteMultipartUpload(c.ctx, c.op.Bucket, c.op.Key, uploadID, parts, opts)
 	if err != nil {
 		return err
+	}
+	if sealed != nil {
+		setSSEHeaders(c.w.Header(), *sealed, nil)
 	}
 	if vs != storage.VersioningUnset && info.VersionID != "" {
 		c.w.Header().Set("x-amz-version-id", info.VersionID)
@@ -269,7 +306,7 @@ func (s *server) listParts(c *call) error {
 		ChecksumAlgorithm: res.Upload.Internal[internalChecksumAlgorithm], ChecksumType: res.Upload.Internal[internalChecksumType]}
 	if maxParts > 0 {
 		for _, p := range res.Parts {
-			out.Parts = append(out.Parts, s3xml.Part{PartNumber: p.Number, LastModified: s3xml.Time(p.ModTime), ETag: quoteETag(p.ETag), Size: p.Size, Checksums: s3xml.NewChecksums(p.Checksums)})
+			out.Parts = append(out.Parts, s3xml.Part{PartNumber: p.Number, LastModified: s3xml.Time(p.ModTime), ETag: quoteETag(p.ETag), Size: uploadPartSize(res.Upload, p.Size), Checksums: s3xml.NewChecksums(p.Checksums)})
 		}
 		if len(out.Parts) > 0 && out.NextPartNumberMarker == 0 {
 			out.NextPartNumberMarker = out.Parts[len(out.Parts)-1].PartNumber

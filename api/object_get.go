@@ -164,6 +164,10 @@ func (s *server) getObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	ck, err := parseCustomerKey(c.r.Header, sseCPrefix)
+	if err != nil {
+		return err
+	}
 	var seen storage.ObjectInfo
 	opts := rr.opts
 	opts.Precondition = func(info storage.ObjectInfo) error {
@@ -178,7 +182,8 @@ func (s *server) getObject(c *call) error {
 		}
 		return nil
 	}
-	rc, info, err := s.store.GetObject(c.ctx, c.op.Bucket, c.op.Key, rr.rng, opts)
+	rc, info, sealed, err := s.openObject(c, objectRead{bucket: c.op.Bucket, key: c.op.Key, versionID: opts.VersionID,
+		partNumber: opts.PartNumber, rng: rr.rng, precondition: opts.Precondition, ck: ck})
 	if err != nil {
 		if seen.Key == "" {
 			seen = info
@@ -189,6 +194,9 @@ func (s *server) getObject(c *call) error {
 	status, err := writeReadHeaders(c.w, rr, info)
 	if err != nil {
 		return err
+	}
+	if sealed != nil {
+		setSSEHeaders(c.w.Header(), *sealed, ck)
 	}
 	c.w.WriteHeader(status)
 	if _, err := io.Copy(c.w, rc); err != nil {
@@ -203,7 +211,11 @@ func (s *server) headObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.store.StatObject(c.ctx, c.op.Bucket, c.op.Key, storage.GetOptions{VersionID: rr.opts.VersionID})
+	ck, err := parseCustomerKey(c.r.Header, sseCPrefix)
+	if err != nil {
+		return err
+	}
+	info, sealed, err := s.statObject(c, storage.GetOptions{VersionID: rr.opts.VersionID}, ck)
 	if err != nil {
 		return deleteMarkerError(err, info)
 	}
@@ -213,6 +225,9 @@ func (s *server) headObject(c *call) error {
 	status, err := writeReadHeaders(c.w, rr, info)
 	if err != nil {
 		return err
+	}
+	if sealed != nil {
+		setSSEHeaders(c.w.Header(), *sealed, ck)
 	}
 	c.w.WriteHeader(status)
 	return nil

@@ -145,11 +145,26 @@ func (s *server) putObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	sse, ck, err := s.writeSSE(c, c.r.Header)
+	if err != nil {
+		return err
+	}
 	opts, err := s.putOptions(c, c.r.Header)
 	if err != nil {
 		return err
 	}
+	sw, err := s.newSealedWrite(c, sse, ck, c.op.Key)
+	if err != nil {
+		return err
+	}
 	opts.ContentMD5, opts.IfMatch, opts.IfNoneMatch = md5sum, ifMatch, ifNoneMatch
+	data, size := io.Reader(b), b.size
+	if sw != nil {
+		opts.ContentMD5 = nil // checked on the plaintext in commit
+		if data, size, err = sw.wrap(b, b.size, 1); err != nil {
+			return err
+		}
+	}
 	opts.PreCommit = func(info *storage.ObjectInfo) error {
 		if err := b.finish(); err != nil {
 			return err
@@ -157,13 +172,17 @@ func (s *server) putObject(c *call) error {
 		if sums := b.sums.Sums(); len(sums) > 0 {
 			info.Checksums, info.ChecksumType = sums, "FULL_OBJECT"
 		}
+		if sw != nil {
+			return sw.commit(info, md5sum)
+		}
 		return nil
 	}
-	info, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, b, b.size, opts)
+	info, err := s.store.PutObject(c.ctx, c.op.Bucket, c.op.Key, data, size, opts)
 	if err != nil {
 		return err
 	}
 	h := c.w.Header()
+	sw.setHeaders(h)
 	h.Set("ETag", quoteETag(info.ETag))
 	if opts.Versioning != storage.VersioningUnset && info.VersionID != "" {
 		h.Set("x-amz-version-id", info.VersionID)

@@ -31,7 +31,7 @@ func TestPipelineErrorsWithoutStorage(t *testing.T) {
 		{"bad encoding-type", "GET", "/bucket?list-type=2&encoding-type=xml", testSecretKey, false, nil, 400, "InvalidArgument"},
 		{"bad part number", "PUT", "/bucket/key?partNumber=10001&uploadId=x", testSecretKey, false, nil, 400, "InvalidArgument"},
 		{"bad content-md5", "PUT", "/bucket/key", testSecretKey, false, map[string]string{"Content-MD5": "!!"}, 400, "InvalidDigest"},
-		{"sse not implemented", "PUT", "/bucket/key", testSecretKey, false, map[string]string{"x-amz-server-side-encryption": "AES256"}, 501, "NotImplemented"},
+		{"sse-s3 without a kms", "PUT", "/bucket/key", testSecretKey, false, map[string]string{"x-amz-server-side-encryption": "AES256"}, 501, "NotImplemented"},
 		{"bad storage class", "PUT", "/bucket/key", testSecretKey, false, map[string]string{"x-amz-storage-class": "GLACIER"}, 400, "InvalidStorageClass"},
 		{"range and partNumber", "GET", "/bucket/key?partNumber=1", testSecretKey, false, map[string]string{"Range": "bytes=0-1"}, 400, "InvalidRequest"},
 		{"delete objects without md5", "POST", "/bucket?delete", testSecretKey, false, nil, 400, "InvalidRequest"},

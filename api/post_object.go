@@ -116,7 +116,7 @@ func (s *server) postObject(c *call) error {
 	}
 	h := http.Header{}
 	for k, v := range form {
-		if strings.HasPrefix(k, "x-amz-meta-") || k == "content-type" || k == "x-amz-storage-class" ||
+		if strings.HasPrefix(k, "x-amz-meta-") || strings.HasPrefix(k, hdrSSE) || k == "content-type" || k == "x-amz-storage-class" ||
 			k == "cache-control" || k == "content-disposition" || k == "content-encoding" || k == "expires" {
 			h.Set(k, v)
 		}
@@ -131,10 +131,22 @@ func (s *server) postObject(c *call) error {
 	if err != nil {
 		return err
 	}
-	info, err := s.store.PutObject(c.ctx, c.op.Bucket, key, &sizeCheckReader{r: file, policy: policy}, -1, opts)
+	sw, err := s.sealWrite(c, h, key)
 	if err != nil {
 		return err
 	}
+	data, size := io.Reader(&sizeCheckReader{r: file, policy: policy}), int64(-1)
+	if sw != nil {
+		if data, size, err = sw.wrap(data, size, 1); err != nil {
+			return err
+		}
+		opts.PreCommit = func(info *storage.ObjectInfo) error { return sw.commit(info, nil) }
+	}
+	info, err := s.store.PutObject(c.ctx, c.op.Bucket, key, data, size, opts)
+	if err != nil {
+		return err
+	}
+	sw.setHeaders(c.w.Header())
 	return s.writePostResult(c, form, info)
 }
 

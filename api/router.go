@@ -67,6 +67,9 @@ func implementedRoutes() []route {
 		{method: http.MethodGet, target: targetBucket, query: []string{"versions"}, name: "ListObjectVersions", action: "s3:ListBucketVersions", handler: (*server).listObjectVersions},
 		{method: http.MethodGet, target: targetBucket, query: []string{"uploads"}, name: "ListMultipartUploads", action: "s3:ListBucketMultipartUploads", handler: (*server).listMultipartUploads},
 		{method: http.MethodPost, target: targetBucket, query: []string{"delete"}, name: "DeleteObjects", action: "s3:DeleteObject", handler: (*server).deleteObjects},
+		{method: http.MethodGet, target: targetBucket, query: []string{"encryption"}, name: "GetBucketEncryption", action: "s3:GetEncryptionConfiguration", handler: (*server).getBucketEncryption},
+		{method: http.MethodPut, target: targetBucket, query: []string{"encryption"}, name: "PutBucketEncryption", action: "s3:PutEncryptionConfiguration", handler: (*server).putBucketEncryption},
+		{method: http.MethodDelete, target: targetBucket, query: []string{"encryption"}, name: "DeleteBucketEncryption", action: "s3:PutEncryptionConfiguration", handler: (*server).deleteBucketEncryption},
 
 		{method: http.MethodPut, target: targetObject, query: []string{"partNumber", "uploadId"}, match: hasCopySource, name: "UploadPartCopy", action: "s3:PutObject", handler: (*server).uploadPartCopy},
 		{method: http.MethodPut, target: targetObject, query: []string{"partNumber", "uploadId"}, name: "UploadPart", action: "s3:PutObject", handler: (*server).uploadPart},
@@ -110,7 +113,6 @@ func unimplementedSubresources() []subresource {
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
 		{"policy", "BucketPolicy", ""},
 		{"policyStatus", "BucketPolicyStatus", ""},
-		{"encryption", "BucketEncryption", ""},
 		{"object-lock", "ObjectLockConfiguration", ""},
 		{"notification", "BucketNotificationConfiguration", ""},
 		{"replication", "BucketReplication", ""},

@@ -41,7 +41,7 @@ func TestParseOperation(t *testing.T) {
 		{"PUT", "", "/bkt?cors", nil, "PutBucketCors", "s3:PutBucketCORS", "bkt", "", ""},
 		{"DELETE", "", "/bkt?cors", nil, "DeleteBucketCors", "s3:PutBucketCORS", "bkt", "", ""},
 		{"OPTIONS", "", "/bkt/k", nil, "PreflightRequest", "s3:PreflightRequest", "bkt", "k", ""},
-		{"GET", "", "/bkt?encryption", nil, "GetBucketEncryption", "s3:GetBucketEncryption", "bkt", "", ""},
+		{"GET", "", "/bkt?encryption", nil, "GetBucketEncryption", "s3:GetEncryptionConfiguration", "bkt", "", ""},
 		{"GET", "", "/bkt?object-lock", nil, "GetObjectLockConfiguration", "s3:GetObjectLockConfiguration", "bkt", "", ""},
 		{"PUT", "", "/bkt?notification", nil, "PutBucketNotificationConfiguration", "s3:PutBucketNotificationConfiguration", "bkt", "", ""},
 		{"PUT", "", "/bkt?replication", nil, "PutBucketReplication", "s3:PutBucketReplication", "bkt", "", ""},

@@ -202,6 +202,9 @@ func Lookup(c Code) (def Definition, ok bool) {
 	if d, ok := lookupBucketFeature(c); ok {
 		return d, true
 	}
+	if d, ok := lookupSSE(c); ok {
+		return d, true
+	}
 	return lookupAccess(c)
 }
 
@@ -221,7 +224,7 @@ func Codes() []Code {
 		NoSuchVersion, NotImplemented, NotModified, PreconditionFailed, RequestTimeTooSkewed,
 		RequestTimeout, ServiceUnavailable, SignatureDoesNotMatch, SlowDown, UnexpectedContent,
 		XAmzContentChecksumMismatch, XAmzContentSHA256Mismatch,
-	}, append(append(accessCodes(), bucketFeatureCodes()...), iamCodes()...)...)
+	}, append(append(append(accessCodes(), bucketFeatureCodes()...), iamCodes()...), sseCodes()...)...)
 }
 
 // Status returns the HTTP status of c (500 for a code not in the table).

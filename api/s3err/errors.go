@@ -61,7 +61,7 @@ type mapping struct {
 // mappings is the translation table, most specific first. It is built per
 // call because the sentinels live in other packages; it only runs on errors.
 func mappings() []mapping {
-	return []mapping{
+	return append([]mapping{
 		// storage
 		{storage.ErrBucketNotFound, NoSuchBucket, ""},
 		{storage.ErrBucketExists, BucketAlreadyOwnedByYou, ""},
@@ -129,7 +129,7 @@ func mappings() []mapping {
 		// transport
 		{io.ErrUnexpectedEOF, IncompleteBody, ""},
 		{context.DeadlineExceeded, RequestTimeout, ""},
-	}
+	}, sseMappings()...)
 }
 
 // Resolve returns the S3 error err stands for: an *Error found with

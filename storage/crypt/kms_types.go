@@ -1,10 +1,9 @@
 package crypt
 
-// Placeholders for kms.Context and kms.DEK until package kms lands.
-type kmsContext = map[string]string
+import "github.com/silo-project/silo/kms"
 
-type kmsDEK struct {
-	KeyID      string
-	Plaintext  []byte
-	Ciphertext []byte
-}
+// The key service's types, as crypt's KMS interface uses them.
+type (
+	kmsContext = kms.Context
+	kmsDEK     = kms.DEK
+)
