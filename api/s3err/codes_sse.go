@@ -3,6 +3,7 @@ package s3err
 import (
 	"net/http"
 
+	"github.com/silo-project/silo/kms"
 	"github.com/silo-project/silo/storage/crypt"
 )
 
@@ -45,5 +46,8 @@ func sseMappings() []mapping {
 		{crypt.ErrKeyMismatch, AccessDenied, ""},
 		{crypt.ErrMissingKey, InvalidRequest, MsgSSEKeyMissing},
 		{crypt.ErrNoKMS, NotImplemented, "Server side encryption specified but KMS is not configured"},
+		{kms.ErrKeyNotFound, KMSNotFound, ""},
+		{kms.ErrInvalidKeyName, KMSNotFound, ""},
+		{kms.ErrUnavailable, ServiceUnavailable, "The key service is unavailable. Please retry."},
 	}
 }
