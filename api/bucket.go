@@ -63,11 +63,15 @@ func (s *server) createBucket(c *call) error {
 		return s3err.New(s3err.IllegalLocationConstraint,
 			"The "+cfg.LocationConstraint+" location constraint is incompatible for the region specific endpoint this request was sent to.")
 	}
-	if strings.EqualFold(c.r.Header.Get("x-amz-bucket-object-lock-enabled"), "true") {
-		return s3err.New(s3err.NotImplemented, "Object lock is not implemented.")
-	}
-	if err := s.store.MakeBucket(c.ctx, c.op.Bucket, storage.MakeBucketOptions{Region: s.cfg.Region}); err != nil {
+	lock := strings.EqualFold(c.r.Header.Get("x-amz-bucket-object-lock-enabled"), "true")
+	if err := s.store.MakeBucket(c.ctx, c.op.Bucket, storage.MakeBucketOptions{Region: s.cfg.Region, ObjectLock: lock}); err != nil {
 		return err
+	}
+	if lock {
+		if err := s.enableObjectLock(c, c.op.Bucket); err != nil {
+			_ = s.store.DeleteBucket(c.ctx, c.op.Bucket, storage.DeleteBucketOptions{})
+			return err
+		}
 	}
 	c.w.Header().Set("Location", "/"+c.op.Bucket)
 	c.w.Header().Set("Content-Length", "0")
@@ -89,6 +93,11 @@ func (s *server) headBucket(c *call) error {
 // non-empty bucket as mc rb --force expects.
 func (s *server) deleteBucket(c *call) error {
 	force := strings.EqualFold(c.r.Header.Get("x-minio-force-delete"), "true")
+	if force {
+		if err := s.checkBucketDeletable(c); err != nil {
+			return err
+		}
+	}
 	if err := s.store.DeleteBucket(c.ctx, c.op.Bucket, storage.DeleteBucketOptions{Force: force}); err != nil {
 		return err
 	}

@@ -204,9 +204,6 @@ func (s *server) copyInPlace(c *call, src copySource, replace, replaceTags bool)
 	if !replace && !replaceTags && sc == "" {
 		return s3err.New(s3err.InvalidRequest, "This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.")
 	}
-	if err := checkUnsupportedHeaders(c.r.Header); err != nil {
-		return err
-	}
 	meta, err := objectMetadata(c.r.Header)
 	if err != nil {
 		return err

@@ -83,6 +83,7 @@ func (s *server) deleteOne(c *call, o s3xml.ObjectIdentifier, vs storage.Version
 			return nil
 		}
 	}
+	opts.Precondition = s.lockedPrecondition(c, o.Key, o.VersionID, vs, opts.Precondition)
 	info, err := s.store.DeleteObject(c.ctx, c.op.Bucket, o.Key, opts)
 	if err != nil {
 		return s3xml.DeletedObject{}, err

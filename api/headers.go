@@ -65,20 +65,6 @@ func stripAWSChunked(v string) string {
 	return strings.Join(keep, ",")
 }
 
-// checkUnsupportedHeaders refuses request features Silo does not implement
-// rather than silently ignoring them.
-func checkUnsupportedHeaders(h http.Header) error {
-	for _, name := range []string{
-		"x-amz-object-lock-mode",
-		"x-amz-object-lock-retain-until-date", "x-amz-object-lock-legal-hold",
-	} {
-		if h.Get(name) != "" {
-			return s3err.New(s3err.NotImplemented, "The "+name+" header is not implemented.")
-		}
-	}
-	return nil
-}
-
 // storageClass validates x-amz-storage-class.
 func storageClass(h http.Header) (string, error) {
 	switch sc := h.Get("x-amz-storage-class"); sc {
@@ -233,7 +219,7 @@ func setObjectHeaders(w http.ResponseWriter, info storage.ObjectInfo, showChecks
 	if showChecksums {
 		setChecksumHeaders(h, info.Checksums, info.ChecksumType)
 	}
-	setTagCount(h, info)
+	setFeatureHeaders(h, info)
 }
 
 // setChecksumHeaders writes x-amz-checksum-<alg> and x-amz-checksum-type.

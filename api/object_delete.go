@@ -21,6 +21,7 @@ func (s *server) deleteObject(c *call) error {
 			return nil
 		}
 	}
+	opts.Precondition = s.lockedPrecondition(c, c.op.Key, opts.VersionID, vs, opts.Precondition)
 	info, err := s.store.DeleteObject(c.ctx, c.op.Bucket, c.op.Key, opts)
 	if err != nil {
 		return err

@@ -107,9 +107,6 @@ func writeConditions(h http.Header) (ifMatch string, ifNoneMatch bool, err error
 // putOptions builds the PutOptions shared by PutObject, CreateMultipartUpload
 // and POST uploads from the request headers.
 func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) {
-	if err := checkUnsupportedHeaders(h); err != nil {
-		return storage.PutOptions{}, err
-	}
 	meta, err := objectMetadata(h)
 	if err != nil {
 		return storage.PutOptions{}, err
@@ -128,6 +125,13 @@ func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) 
 		return storage.PutOptions{}, err
 	}
 	setInternal(&opts.Internal, internalTagging, tags)
+	explicitLock, err := s.lockForWrite(c, h, &opts.Internal)
+	if err != nil {
+		return storage.PutOptions{}, err
+	}
+	if explicitLock && c.op.Name == "PutObject" && !hasDigest(c.r.Header) {
+		return storage.PutOptions{}, errDigestRequired()
+	}
 	return opts, nil
 }
 

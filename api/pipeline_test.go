@@ -22,7 +22,6 @@ func TestPipelineErrorsWithoutStorage(t *testing.T) {
 		{"acl not implemented", "GET", "/bucket?acl", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"object torrent not implemented", "GET", "/bucket/key?torrent", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"lifecycle not implemented", "PUT", "/bucket?lifecycle", testSecretKey, false, nil, 501, "NotImplemented"},
-		{"versioning put not implemented", "PUT", "/bucket?versioning", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"unknown method", "PATCH", "/bucket/key", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"invalid bucket name", "GET", "/Invalid_Bucket/key", testSecretKey, false, nil, 400, "InvalidBucketName"},
 		{"reserved bucket silo", "PUT", "/silo", testSecretKey, false, nil, 400, "InvalidBucketName"},

@@ -109,11 +109,9 @@ type subresource struct {
 func unimplementedSubresources() []subresource {
 	return []subresource{
 		{"acl", "BucketAcl", "ObjectAcl"},
-		{"versioning", "BucketVersioning", ""},
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
 		{"policy", "BucketPolicy", ""},
 		{"policyStatus", "BucketPolicyStatus", ""},
-		{"object-lock", "ObjectLockConfiguration", ""},
 		{"notification", "BucketNotificationConfiguration", ""},
 		{"replication", "BucketReplication", ""},
 		{"website", "BucketWebsite", ""},
@@ -128,8 +126,6 @@ func unimplementedSubresources() []subresource {
 		{"requestPayment", "BucketRequestPayment", ""},
 		{"metadataTable", "BucketMetadataTableConfiguration", ""},
 		{"session", "CreateSession", ""},
-		{"retention", "", "ObjectRetention"},
-		{"legal-hold", "", "ObjectLegalHold"},
 		{"torrent", "", "ObjectTorrent"},
 		{"restore", "", "RestoreObject"},
 		{"select", "", "SelectObjectContent"},

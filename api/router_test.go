@@ -42,7 +42,7 @@ func TestParseOperation(t *testing.T) {
 		{"DELETE", "", "/bkt?cors", nil, "DeleteBucketCors", "s3:PutBucketCORS", "bkt", "", ""},
 		{"OPTIONS", "", "/bkt/k", nil, "PreflightRequest", "s3:PreflightRequest", "bkt", "k", ""},
 		{"GET", "", "/bkt?encryption", nil, "GetBucketEncryption", "s3:GetEncryptionConfiguration", "bkt", "", ""},
-		{"GET", "", "/bkt?object-lock", nil, "GetObjectLockConfiguration", "s3:GetObjectLockConfiguration", "bkt", "", ""},
+		{"GET", "", "/bkt?object-lock", nil, "GetObjectLockConfiguration", "s3:GetBucketObjectLockConfiguration", "bkt", "", ""},
 		{"PUT", "", "/bkt?notification", nil, "PutBucketNotificationConfiguration", "s3:PutBucketNotificationConfiguration", "bkt", "", ""},
 		{"PUT", "", "/bkt?replication", nil, "PutBucketReplication", "s3:PutBucketReplication", "bkt", "", ""},
 		{"GET", "", "/bkt?website", nil, "GetBucketWebsite", "s3:GetBucketWebsite", "bkt", "", ""},

@@ -2,10 +2,18 @@ package api
 
 import "net/http"
 
-// bucketFeatureRoutes are the rows of tagging, versioning and object lock.
+// bucketFeatureRoutes are the rows of tagging, versioning and object lock
+// (GetBucketVersioning and ListObjectVersions are in implementedRoutes).
 // They come before the NotImplemented sub-resource rows.
 func bucketFeatureRoutes() []route {
 	return []route{
+		{method: http.MethodPut, target: targetBucket, query: []string{"versioning"}, name: "PutBucketVersioning", action: "s3:PutBucketVersioning", handler: (*server).putBucketVersioning},
+		{method: http.MethodGet, target: targetBucket, query: []string{"object-lock"}, name: "GetObjectLockConfiguration", action: "s3:GetBucketObjectLockConfiguration", handler: (*server).getObjectLockConfiguration},
+		{method: http.MethodPut, target: targetBucket, query: []string{"object-lock"}, name: "PutObjectLockConfiguration", action: "s3:PutBucketObjectLockConfiguration", handler: (*server).putObjectLockConfiguration},
+		{method: http.MethodGet, target: targetObject, query: []string{"retention"}, name: "GetObjectRetention", action: "s3:GetObjectRetention", handler: (*server).getObjectRetention},
+		{method: http.MethodPut, target: targetObject, query: []string{"retention"}, name: "PutObjectRetention", action: "s3:PutObjectRetention", handler: (*server).putObjectRetention},
+		{method: http.MethodGet, target: targetObject, query: []string{"legal-hold"}, name: "GetObjectLegalHold", action: "s3:GetObjectLegalHold", handler: (*server).getObjectLegalHold},
+		{method: http.MethodPut, target: targetObject, query: []string{"legal-hold"}, name: "PutObjectLegalHold", action: "s3:PutObjectLegalHold", handler: (*server).putObjectLegalHold},
 		{method: http.MethodGet, target: targetObject, query: []string{"tagging"}, name: "GetObjectTagging", action: "s3:GetObjectTagging", handler: (*server).getObjectTagging},
 		{method: http.MethodPut, target: targetObject, query: []string{"tagging"}, name: "PutObjectTagging", action: "s3:PutObjectTagging", handler: (*server).putObjectTagging},
 		{method: http.MethodDelete, target: targetObject, query: []string{"tagging"}, name: "DeleteObjectTagging", action: "s3:DeleteObjectTagging", handler: (*server).deleteObjectTagging},
