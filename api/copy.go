@@ -86,7 +86,7 @@ func (s *server) openCopySource(c *call, rng *storage.Range) (copySource, io.Rea
 	rc, info, _, err := s.openObject(c, objectRead{bucket: src.bucket, key: src.key, versionID: src.versionID,
 		rng: rng, precondition: opts.Precondition, ck: ck})
 	if err != nil {
-		return src, nil, info, err
+		return src, nil, info, copySourceError(err)
 	}
 	return src, rc, info, nil
 }

@@ -52,3 +52,12 @@ func (s *server) putBucketVersioning(c *call) error {
 	c.w.WriteHeader(http.StatusOK)
 	return nil
 }
+
+// copySourceError answers a copy source that names a delete marker by
+// version ID as S3 does (400 InvalidRequest rather than 405).
+func copySourceError(err error) error {
+	if errors.Is(err, storage.ErrMethodNotAllowed) {
+		return s3err.Wrap(s3err.InvalidRequest, "The source of a copy request may not specifically refer to a delete marker by version id.", err)
+	}
+	return err
+}
