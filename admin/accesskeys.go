@@ -31,7 +31,7 @@ func (h *Handler) listAccessKeys(c *call) error {
 	all := q.Get("all") == "true"
 	if all || len(users) != 1 || users[0] != c.accessKey {
 		if len(users) > 0 || all {
-			if err := h.authorize(c, "admin:ListServiceAccounts"); err != nil {
+			if err := c.require(); err != nil {
 				return err
 			}
 		}
@@ -89,7 +89,7 @@ func (h *Handler) temporaryAccountInfo(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := h.authorize(c, "admin:ListTemporaryAccounts"); err != nil {
+	if err := c.require(); err != nil {
 		return err
 	}
 	return apiErr(errNoSuchTempAccount, "the access key %q is neither a service account nor a known temporary account", ak)

@@ -124,11 +124,16 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 // handlerFunc serves one admin API; a returned error is written as JSON.
 type handlerFunc func(h *Handler, c *call) error
 
-// route is one admin API: its HTTP method and handler. Authorization is
-// done by the handler, because some APIs (service accounts, own user
-// info) are allowed to their owner without an admin permission.
+// route is one admin API: its HTTP method, the admin action it needs and
+// its handler. ServeHTTP asks the IAM about the action before the handler
+// runs, which also validates the caller's credential chain (session token,
+// parent user); a denial is recorded in call.allowed and enforced by the
+// handler, because some APIs (own service accounts, own user info) are
+// allowed to their owner, and some need a different action depending on
+// the request (enable or disable).
 type route struct {
 	method  string
+	action  string
 	handler handlerFunc
 }
 
@@ -136,36 +141,36 @@ type route struct {
 // /minio/admin/v3/.
 func routeTable() map[string]route {
 	return map[string]route{
-		"info": {http.MethodGet, (*Handler).serverInfo},
+		"info": {http.MethodGet, "admin:ServerInfo", (*Handler).serverInfo},
 
-		"add-user":        {http.MethodPut, (*Handler).addUser},
-		"remove-user":     {http.MethodDelete, (*Handler).removeUser},
-		"set-user-status": {http.MethodPut, (*Handler).setUserStatus},
-		"list-users":      {http.MethodGet, (*Handler).listUsers},
-		"user-info":       {http.MethodGet, (*Handler).userInfo},
+		"add-user":        {http.MethodPut, "admin:CreateUser", (*Handler).addUser},
+		"remove-user":     {http.MethodDelete, "admin:DeleteUser", (*Handler).removeUser},
+		"set-user-status": {http.MethodPut, "admin:EnableUser", (*Handler).setUserStatus},
+		"list-users":      {http.MethodGet, "admin:ListUsers", (*Handler).listUsers},
+		"user-info":       {http.MethodGet, "admin:GetUser", (*Handler).userInfo},
 
-		"update-group-members": {http.MethodPut, (*Handler).updateGroupMembers},
-		"set-group-status":     {http.MethodPut, (*Handler).setGroupStatus},
-		"groups":               {http.MethodGet, (*Handler).listGroups},
-		"group":                {http.MethodGet, (*Handler).groupInfo},
+		"update-group-members": {http.MethodPut, "admin:AddUserToGroup", (*Handler).updateGroupMembers},
+		"set-group-status":     {http.MethodPut, "admin:EnableGroup", (*Handler).setGroupStatus},
+		"groups":               {http.MethodGet, "admin:ListGroups", (*Handler).listGroups},
+		"group":                {http.MethodGet, "admin:GetGroup", (*Handler).groupInfo},
 
-		"add-canned-policy":           {http.MethodPut, (*Handler).addPolicy},
-		"remove-canned-policy":        {http.MethodDelete, (*Handler).removePolicy},
-		"list-canned-policies":        {http.MethodGet, (*Handler).listPolicies},
-		"info-canned-policy":          {http.MethodGet, (*Handler).policyInfo},
-		"idp/builtin/policy/attach":   {http.MethodPost, (*Handler).attachPolicy},
-		"idp/builtin/policy/detach":   {http.MethodPost, (*Handler).detachPolicy},
-		"idp/builtin/policy-entities": {http.MethodGet, (*Handler).policyEntities},
+		"add-canned-policy":           {http.MethodPut, "admin:CreatePolicy", (*Handler).addPolicy},
+		"remove-canned-policy":        {http.MethodDelete, "admin:DeletePolicy", (*Handler).removePolicy},
+		"list-canned-policies":        {http.MethodGet, "admin:ListUserPolicies", (*Handler).listPolicies},
+		"info-canned-policy":          {http.MethodGet, "admin:GetPolicy", (*Handler).policyInfo},
+		"idp/builtin/policy/attach":   {http.MethodPost, "admin:AttachUserOrGroupPolicy", (*Handler).attachPolicy},
+		"idp/builtin/policy/detach":   {http.MethodPost, "admin:AttachUserOrGroupPolicy", (*Handler).detachPolicy},
+		"idp/builtin/policy-entities": {http.MethodGet, "admin:ListUserPolicies", (*Handler).policyEntities},
 
-		"add-service-account":    {http.MethodPut, (*Handler).addServiceAccount},
-		"update-service-account": {http.MethodPost, (*Handler).updateServiceAccount},
-		"delete-service-account": {http.MethodDelete, (*Handler).deleteServiceAccount},
-		"list-service-accounts":  {http.MethodGet, (*Handler).listServiceAccounts},
-		"info-service-account":   {http.MethodGet, (*Handler).serviceAccountInfo},
-		"list-access-keys-bulk":  {http.MethodGet, (*Handler).listAccessKeys},
-		"temporary-account-info": {http.MethodGet, (*Handler).temporaryAccountInfo},
+		"add-service-account":    {http.MethodPut, "admin:CreateServiceAccount", (*Handler).addServiceAccount},
+		"update-service-account": {http.MethodPost, "admin:UpdateServiceAccount", (*Handler).updateServiceAccount},
+		"delete-service-account": {http.MethodDelete, "admin:RemoveServiceAccount", (*Handler).deleteServiceAccount},
+		"list-service-accounts":  {http.MethodGet, "admin:ListServiceAccounts", (*Handler).listServiceAccounts},
+		"info-service-account":   {http.MethodGet, "admin:ListServiceAccounts", (*Handler).serviceAccountInfo},
+		"list-access-keys-bulk":  {http.MethodGet, "admin:ListServiceAccounts", (*Handler).listAccessKeys},
+		"temporary-account-info": {http.MethodGet, "admin:ListTemporaryAccounts", (*Handler).temporaryAccountInfo},
 
-		"service": {http.MethodPost, (*Handler).service},
+		"service": {http.MethodPost, "admin:ServiceRestart", (*Handler).service},
 	}
 }
 
@@ -178,6 +183,8 @@ type call struct {
 	reqID     string
 	auth      *sigv4.Result
 	accessKey string // the authenticated caller
+	// allowed is the IAM's answer for the route's action.
+	allowed bool
 	// afterWrite runs once the response was written (service restart).
 	afterWrite func()
 }
@@ -221,10 +228,8 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		defer res.Body.Close()
 	}
 	c.auth, c.accessKey = res, res.AccessKey
-	if res.SessionToken != "" {
-		// Temporary credentials are validated by the S3 path; the admin
-		// API does not accept them yet.
-		h.writeError(c, apiErr(errAccessDenied, "temporary (STS) credentials cannot call admin APIs"))
+	if c.allowed, err = h.allowed(c, rt.action); err != nil {
+		h.writeError(c, err)
 		return
 	}
 	if err := rt.handler(h, c); err != nil {
@@ -239,9 +244,17 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
+// require fails with AccessDenied unless the route's action is allowed.
+func (c *call) require() error {
+	if !c.allowed {
+		return apiErr(errAccessDenied, "")
+	}
+	return nil
+}
+
 // authorize asks the IAM whether the caller may perform the admin action.
 func (h *Handler) authorize(c *call, action string) error {
-	req := iam.Request{AccessKey: c.accessKey, Action: action, Conditions: conditions(c.r)}
+	req := iam.Request{AccessKey: c.accessKey, SessionToken: c.auth.SessionToken, Action: action, Conditions: conditions(c.r)}
 	if err := h.deps.IAM.Authorize(c.ctx, req); err != nil {
 		if errors.Is(err, iam.ErrAccessDenied) {
 			return apiErr(errAccessDenied, "")
@@ -251,7 +264,9 @@ func (h *Handler) authorize(c *call, action string) error {
 	return nil
 }
 
-// allowed reports whether the caller may perform action, without failing.
+// allowed reports whether the caller may perform action; it fails only
+// when the caller's credentials are no longer valid (expired or forged
+// session token, removed parent) or the IAM failed.
 func (h *Handler) allowed(c *call, action string) (bool, error) {
 	err := h.authorize(c, action)
 	var ae *apiError

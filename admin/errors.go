@@ -39,6 +39,9 @@ const (
 	errNotEligible           errorCode = "XMinioAdminAccountNotEligible"
 	errServiceUnavailable    errorCode = "XMinioServerNotInitialized"
 	errUnsupportedRootChange errorCode = "XMinioAdminCannotChangeRoot"
+	errInvalidAccessKey      errorCode = "InvalidAccessKeyId"
+	errInvalidToken          errorCode = "InvalidTokenId"
+	errExpiredToken          errorCode = "ExpiredToken"
 )
 
 // definitions holds the status and default message of every code.
@@ -66,6 +69,9 @@ var definitions = map[errorCode]struct {
 	errNotEligible:           {http.StatusBadRequest, "The account is not eligible for this operation."},
 	errServiceUnavailable:    {http.StatusServiceUnavailable, "The server cannot do this now."},
 	errUnsupportedRootChange: {http.StatusBadRequest, "The root user cannot be changed through the admin API."},
+	errInvalidAccessKey:      {http.StatusForbidden, "The access key ID you provided does not exist in our records."},
+	errInvalidToken:          {http.StatusForbidden, "The security token included in the request is invalid."},
+	errExpiredToken:          {http.StatusBadRequest, "The provided token has expired."},
 }
 
 // apiError is an error with an admin error code.
@@ -107,7 +113,9 @@ var iamErrors = []struct {
 	{iam.ErrGroupNotEmpty, errGroupNotEmpty},
 	{iam.ErrNoSuchPolicy, errNoSuchPolicy},
 	{iam.ErrNoSuchServiceAccount, errNoSuchServiceAccount},
-	{iam.ErrNoSuchAccessKey, errNoSuchUser},
+	{iam.ErrNoSuchAccessKey, errInvalidAccessKey},
+	{iam.ErrInvalidToken, errInvalidToken},
+	{iam.ErrExpiredToken, errExpiredToken},
 	{iam.ErrUserExists, errUserExists},
 	{iam.ErrInvalidArgument, errInvalidArgument},
 	{iam.ErrAccessDenied, errAccessDenied},

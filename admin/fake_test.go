@@ -273,11 +273,11 @@ func (f *fakeIAM) PolicyEntities(_ context.Context, policies, users, _ []string)
 	var out iam.PolicyEntities
 	for _, ak := range users {
 		if u, ok := f.users[ak]; ok {
-			out.UserMappings = append(out.UserMappings, iam.UserPolicyEntities{User: ak, Policies: u.info.Policies})
+			out.UserMappings = append(out.UserMappings, iam.UserPolicies{User: ak, Policies: u.info.Policies})
 		}
 	}
 	for _, p := range policies {
-		m := iam.PolicyEntityMapping{Policy: p}
+		m := iam.PolicyMapping{Policy: p}
 		for ak, u := range f.users {
 			if slices.Contains(u.info.Policies, p) {
 				m.Users = append(m.Users, ak)

@@ -109,7 +109,7 @@ type (
 
 // serverInfo: GET info; plain JSON.
 func (h *Handler) serverInfo(c *call) error {
-	if err := h.authorize(c, "admin:ServerInfo"); err != nil {
+	if err := c.require(); err != nil {
 		return err
 	}
 	var si ServerInfo

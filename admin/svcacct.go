@@ -83,7 +83,7 @@ func (h *Handler) addServiceAccount(c *call) error {
 		parent = c.accessKey
 	}
 	if parent != c.accessKey {
-		if err := h.authorize(c, "admin:CreateServiceAccount"); err != nil {
+		if err := c.require(); err != nil {
 			return err
 		}
 	}
@@ -110,15 +110,11 @@ func (h *Handler) addServiceAccount(c *call) error {
 }
 
 // ownedAccount returns the service account accessKey when the caller may
-// act on it: it is its parent, or it has the admin action. Callers without
+// act on it: it is its parent, or the route's admin action is allowed. Callers without
 // the action learn nothing about accounts they do not own.
-func (h *Handler) ownedAccount(c *call, accessKey, action string) (iam.ServiceAccount, error) {
-	ok, err := h.allowed(c, action)
-	if err != nil {
-		return iam.ServiceAccount{}, err
-	}
+func (h *Handler) ownedAccount(c *call, accessKey string) (iam.ServiceAccount, error) {
 	sa, err := h.deps.IAM.ServiceAccountInfo(c.ctx, accessKey)
-	if ok {
+	if c.allowed {
 		return sa, err
 	}
 	if err != nil || sa.Parent != c.accessKey {
@@ -135,7 +131,7 @@ func (h *Handler) updateServiceAccount(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.ownedAccount(c, ak, "admin:UpdateServiceAccount"); err != nil {
+	if _, err := h.ownedAccount(c, ak); err != nil {
 		return err
 	}
 	var req struct {
@@ -195,7 +191,7 @@ func (h *Handler) deleteServiceAccount(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.ownedAccount(c, ak, "admin:RemoveServiceAccount"); err != nil {
+	if _, err := h.ownedAccount(c, ak); err != nil {
 		return err
 	}
 	if err := h.deps.IAM.RemoveServiceAccount(c.ctx, ak); err != nil {
@@ -228,7 +224,7 @@ func (h *Handler) listServiceAccounts(c *call) error {
 		user = c.accessKey
 	}
 	if user != c.accessKey {
-		if err := h.authorize(c, "admin:ListServiceAccounts"); err != nil {
+		if err := c.require(); err != nil {
 			return err
 		}
 	}
@@ -253,7 +249,7 @@ func (h *Handler) serviceAccountInfo(c *call) error {
 	if err != nil {
 		return err
 	}
-	sa, err := h.ownedAccount(c, ak, "admin:ListServiceAccounts")
+	sa, err := h.ownedAccount(c, ak)
 	if err != nil {
 		return err
 	}

@@ -59,7 +59,7 @@ func (h *Handler) notRoot(accessKey string) error {
 
 // addUser: PUT add-user?accessKey=K, encrypted {"secretKey","status"}.
 func (h *Handler) addUser(c *call) error {
-	if err := h.authorize(c, "admin:CreateUser"); err != nil {
+	if err := c.require(); err != nil {
 		return err
 	}
 	ak, err := c.requireQuery("accessKey")
@@ -95,7 +95,7 @@ func (h *Handler) addUser(c *call) error {
 
 // removeUser: DELETE remove-user?accessKey=K.
 func (h *Handler) removeUser(c *call) error {
-	if err := h.authorize(c, "admin:DeleteUser"); err != nil {
+	if err := c.require(); err != nil {
 		return err
 	}
 	ak, err := c.requireQuery("accessKey")
@@ -142,7 +142,7 @@ func (h *Handler) setUserStatus(c *call) error {
 
 // listUsers: GET list-users; encrypted {"<accessKey>": userInfo}.
 func (h *Handler) listUsers(c *call) error {
-	if err := h.authorize(c, "admin:ListUsers"); err != nil {
+	if err := c.require(); err != nil {
 		return err
 	}
 	users, err := h.deps.IAM.ListUsers(c.ctx)
@@ -166,7 +166,7 @@ func (h *Handler) userInfo(c *call) error {
 		return err
 	}
 	if ak != c.accessKey {
-		if err := h.authorize(c, "admin:GetUser"); err != nil {
+		if err := c.require(); err != nil {
 			return err
 		}
 	}
