@@ -139,6 +139,13 @@ func (c *call) writeEmpty() error {
 	return nil
 }
 
+// writeNoContent writes 204, which mc requires of some APIs (service
+// account update and delete).
+func (c *call) writeNoContent() error {
+	c.w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
 // query returns the query parameter name.
 func (c *call) query(name string) string { return c.r.URL.Query().Get(name) }
 

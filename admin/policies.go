@@ -181,7 +181,7 @@ type (
 )
 
 // policyEntities: GET idp/builtin/policy-entities?user=U&group=G&policy=P
-// (each repeatable; none given: every mapping).
+// (each repeatable; none given: every mapping); encrypted response.
 func (h *Handler) policyEntities(c *call) error {
 	if err := c.require(); err != nil {
 		return err
@@ -208,5 +208,5 @@ func (h *Handler) policyEntities(c *call) error {
 	for _, p := range ents.PolicyMappings {
 		out.PolicyMappings = append(out.PolicyMappings, policyMapping(p))
 	}
-	return c.writeJSON(out)
+	return h.writeEncrypted(c, out)
 }

@@ -182,7 +182,7 @@ func (h *Handler) updateServiceAccount(c *call) error {
 	if err := h.deps.IAM.UpdateServiceAccount(c.ctx, ak, upd); err != nil {
 		return err
 	}
-	return c.writeEmpty()
+	return c.writeNoContent()
 }
 
 // deleteServiceAccount: DELETE delete-service-account?accessKey=K.
@@ -197,7 +197,7 @@ func (h *Handler) deleteServiceAccount(c *call) error {
 	if err := h.deps.IAM.RemoveServiceAccount(c.ctx, ak); err != nil {
 		return err
 	}
-	return c.writeEmpty()
+	return c.writeNoContent()
 }
 
 // serviceAccountJSON is one service account in list responses.
@@ -212,8 +212,13 @@ type serviceAccountJSON struct {
 }
 
 func toServiceAccountJSON(sa iam.ServiceAccount) serviceAccountJSON {
+	// mc needs a value here and shows the Unix epoch as "no-expiry".
+	exp := time.Unix(0, 0).UTC()
+	if !sa.Expiration.IsZero() {
+		exp = sa.Expiration.UTC()
+	}
 	return serviceAccountJSON{ParentUser: sa.Parent, AccountStatus: accountStatus(sa.Enabled), ImpliedPolicy: sa.Policy == nil,
-		AccessKey: sa.AccessKey, Name: sa.Name, Description: sa.Description, Expiration: wireTime(sa.Expiration)}
+		AccessKey: sa.AccessKey, Name: sa.Name, Description: sa.Description, Expiration: &exp}
 }
 
 // listServiceAccounts: GET list-service-accounts?user=U (default: the

@@ -42,6 +42,7 @@ type Server struct {
 	store  *engine
 	creds  rootCredentials
 	iam    *iam.System
+	svc    *serviceControl // admin service restart/stop
 	certs  *tlsutil.Manager // nil: plain HTTP
 	ln     net.Listener
 	http   *http.Server
@@ -100,6 +101,12 @@ func New(ctx context.Context, cfg Config, deps Deps) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("building the S3 handler: %w", err)
 	}
+	s.svc = newServiceControl()
+	adm, err := newAdminHandler(cfg, s.store, s.iam, s.creds, s.svc, s.log)
+	if err != nil {
+		return nil, fmt.Errorf("building the admin handler: %w", err)
+	}
+	handler = withAdmin(adm, handler)
 	ln, err := net.Listen("tcp", cfg.Address)
 	if err != nil {
 		return nil, fmt.Errorf("cannot listen on %s: %w", cfg.Address, err)
@@ -167,8 +174,10 @@ func (s *Server) URL() string {
 
 // Run prints the start-up banner and serves until ctx is done. It then stops
 // accepting connections, waits up to Config.ShutdownTimeout for in-flight
-// requests, closes the store and returns nil. It returns an error only when
-// serving fails for another reason.
+// requests, closes the store and returns nil. It does the same when an
+// administrator stops the server (`mc admin service stop`), and returns
+// ErrRestart after `mc admin service restart`. It returns another error
+// only when serving fails.
 func (s *Server) Run(ctx context.Context) error {
 	defer s.Close()
 	bg, stopBackground := context.WithCancel(ctx)
@@ -193,6 +202,8 @@ func (s *Server) Run(ctx context.Context) error {
 	case err := <-serveErr:
 		return fmt.Errorf("serving: %w", err)
 	case <-ctx.Done():
+	case <-s.svc.done:
+		s.log.Info("stop requested through the admin API", "restart", s.svc.restart.Load())
 	}
 	s.log.Info("shutting down: draining in-flight requests", "timeout", s.cfg.ShutdownTimeout.String())
 	sctx, cancel := context.WithTimeout(context.Background(), s.cfg.ShutdownTimeout)
@@ -213,6 +224,9 @@ func (s *Server) Run(ctx context.Context) error {
 	}
 	<-serveErr // http.ErrServerClosed
 	s.log.Info("server stopped")
+	if s.svc.restart.Load() && ctx.Err() == nil {
+		return ErrRestart
+	}
 	return nil
 }
 

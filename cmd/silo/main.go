@@ -105,14 +105,23 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 		}
 	}()
 
-	srv, err := server.New(ctx, cfg, server.Deps{Logger: logger, Out: stdout, Reload: reload})
-	if err != nil {
-		return fail(1, err)
+	for {
+		srv, err := server.New(ctx, cfg, server.Deps{Logger: logger, Out: stdout, Reload: reload})
+		if err != nil {
+			return fail(1, err)
+		}
+		err = srv.Run(ctx)
+		if errors.Is(err, server.ErrRestart) {
+			// `mc admin service restart`: the store is closed; open
+			// everything again with the same configuration.
+			logger.Info("restarting")
+			continue
+		}
+		if err != nil {
+			return fail(1, err)
+		}
+		return 0
 	}
-	if err := srv.Run(ctx); err != nil {
-		return fail(1, err)
-	}
-	return 0
 }
 
 // newLogger builds the slog logger: text on stderr, or JSON with
