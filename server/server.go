@@ -42,7 +42,7 @@ type Server struct {
 	store  *engine
 	creds  rootCredentials
 	iam    *iam.System
-	svc    *serviceControl // admin service restart/stop
+	svc    *serviceControl  // admin service restart/stop
 	certs  *tlsutil.Manager // nil: plain HTTP
 	ln     net.Listener
 	http   *http.Server
