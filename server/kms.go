@@ -2,9 +2,11 @@ package server
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 	"path/filepath"
+	"time"
 
 	"github.com/silo-project/silo/kms"
 	"github.com/silo-project/silo/kms/keystore"
@@ -17,8 +19,12 @@ const KMSDir = SysDir + "/kms"
 // only cfg.KMSRootKey is set (after the drives are formatted: formatting
 // wipes a partial system directory), or nil when neither is set.
 func openKMS(ctx context.Context, cfg Config, log *slog.Logger) (kms.KMS, error) {
-	if cfg.KMS != nil || cfg.KMSRootKey == nil {
+	if cfg.KMS != nil {
+		ensureDefaultKey(ctx, cfg.KMS, log)
 		return cfg.KMS, nil
+	}
+	if cfg.KMSRootKey == nil {
+		return nil, nil
 	}
 	root, err := kms.NewSecret(cfg.KMSRootKey)
 	if err != nil {
@@ -38,4 +44,20 @@ func openKMS(ctx context.Context, cfg Config, log *slog.Logger) (kms.KMS, error)
 		return nil, fmt.Errorf("key service: %w", err)
 	}
 	return st, nil
+}
+
+// ensureDefaultKey creates the default key of an external key service when
+// it does not exist yet. A service that is down only gets a warning: the
+// server starts, and requests that need keys fail with 503 until it is back.
+func ensureDefaultKey(ctx context.Context, k kms.KMS, log *slog.Logger) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	err := k.CreateKey(ctx, k.DefaultKey())
+	switch {
+	case err == nil:
+		log.Info("key service: default key created", "key", k.DefaultKey())
+	case errors.Is(err, kms.ErrKeyExists), errors.Is(err, kms.ErrNotSupported):
+	default:
+		log.Warn("key service: cannot ensure the default key exists", "key", k.DefaultKey(), "err", err)
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/silo-project/silo/kms"
+	"github.com/silo-project/silo/kms/kes"
 	"github.com/silo-project/silo/server"
 )
 
@@ -21,6 +22,13 @@ Key service for SSE-S3 and SSE-KMS (at most one kind):
   SILO_KMS_ROOT_KEY_FILE                   file holding that root key (instead of the variable)
   SILO_KMS_DEFAULT_KEY                     default master key of the embedded service
                                            (default silo-default-key)
+  SILO_KMS_KES_ENDPOINT / MINIO_KMS_KES_ENDPOINT   KES servers (or 'silo kms server'),
+                                           comma-separated https://host:port; enables the
+                                           KES client, tried in turn when one fails
+  SILO_KMS_KES_CERT_FILE, SILO_KMS_KES_KEY_FILE   client certificate and key (mutual TLS)
+  SILO_KMS_KES_CAPATH                      CA file or directory for the servers' certificates
+  SILO_KMS_KES_KEY_NAME                    default master key on the KES server (required)
+  (each SILO_KMS_KES_* also as MINIO_KMS_KES_*)
 `
 
 // parseKMS reads the SILO_KMS_* (and MINIO_KMS_*) variables into cfg. It
@@ -45,6 +53,14 @@ func parseKMS(getenv getenvFunc, cfg *server.Config) error {
 		cfg.KMSRootKey = root
 		kinds = append(kinds, "SILO_KMS_ROOT_KEY")
 	}
+	client, err := parseKES(getenv)
+	if err != nil {
+		return err
+	}
+	if client != nil {
+		cfg.KMS = client
+		kinds = append(kinds, "SILO_KMS_KES_ENDPOINT")
+	}
 	cfg.KMSDefaultKey = getenv.first("SILO_KMS_DEFAULT_KEY")
 	if cfg.KMSDefaultKey != "" && !kms.ValidKeyName(cfg.KMSDefaultKey) {
 		return fmt.Errorf("SILO_KMS_DEFAULT_KEY=%q: %w", cfg.KMSDefaultKey, kms.ErrInvalidKeyName)
@@ -53,6 +69,37 @@ func parseKMS(getenv getenvFunc, cfg *server.Config) error {
 		return fmt.Errorf("more than one key service configured (%s): choose one", strings.Join(kinds, ", "))
 	}
 	return nil
+}
+
+// parseKES builds the KES client from SILO_KMS_KES_* (MINIO_KMS_KES_*);
+// nil when no endpoint is set.
+func parseKES(getenv getenvFunc) (*kes.Client, error) {
+	env := func(suffix string) string {
+		return getenv.first("SILO_KMS_KES_"+suffix, "MINIO_KMS_KES_"+suffix)
+	}
+	endpoints := env("ENDPOINT")
+	if endpoints == "" {
+		return nil, nil
+	}
+	var list []string
+	for _, e := range strings.Split(endpoints, ",") {
+		if e = strings.TrimSpace(e); e != "" {
+			list = append(list, e)
+		}
+	}
+	name := env("KEY_NAME")
+	if name == "" {
+		return nil, errors.New("SILO_KMS_KES_KEY_NAME: the default key name is required with SILO_KMS_KES_ENDPOINT")
+	}
+	tlsConf, err := kes.ClientTLS(env("CERT_FILE"), env("KEY_FILE"), env("CAPATH"))
+	if err != nil {
+		return nil, fmt.Errorf("SILO_KMS_KES_CERT_FILE/KEY_FILE/CAPATH: %w", err)
+	}
+	c, err := kes.New(kes.Config{Endpoints: list, DefaultKey: name, TLS: tlsConf})
+	if err != nil {
+		return nil, fmt.Errorf("SILO_KMS_KES_ENDPOINT: %w", err)
+	}
+	return c, nil
 }
 
 // parseRootKey reads the embedded service's root key from SILO_KMS_ROOT_KEY

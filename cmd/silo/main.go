@@ -22,6 +22,7 @@ const usage = `Silo: an S3-compatible object storage server.
 Usage:
   silo server [--address HOST:PORT] [--certs-dir DIR] DRIVE...
   silo healthcheck [--url URL]   probe a local server (container HEALTHCHECK)
+  silo kms server [FLAGS]        run the key service standalone (see 'silo kms --help')
   silo --version
   silo help
 
@@ -57,6 +58,11 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 		return 0
 	case "healthcheck":
 		if err := healthcheck(ctx, args[1:], getenv, stdout); err != nil {
+			return fail(1, err)
+		}
+		return 0
+	case "kms":
+		if err := runKMS(ctx, args[1:], getenv, stdout, stderr); err != nil {
 			return fail(1, err)
 		}
 		return 0
