@@ -37,7 +37,7 @@ func (s *server) listBuckets(c *call) error {
 	}
 	res := s3xml.ListAllMyBucketsResult{Owner: owner(), Buckets: []s3xml.Bucket{}, Prefix: prefix}
 	for _, b := range buckets {
-		if !strings.HasPrefix(b.Name, prefix) || (after != "" && b.Name <= after) {
+		if !strings.HasPrefix(b.Name, prefix) || (after != "" && b.Name <= after) || (c.visibleOnly && !s.bucketVisible(c, b.Name)) {
 			continue
 		}
 		if len(res.Buckets) == limit {

@@ -22,6 +22,9 @@ type call struct {
 	op    *operation
 	auth  *sigv4.Result
 	reqID string
+	// visibleOnly is set on a ListBuckets the caller may not perform on
+	// the whole account: only the buckets it may list are shown.
+	visibleOnly bool
 }
 
 // body returns the verified request payload.
@@ -109,7 +112,7 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 		return
 	}
 	c.auth = res
-	if err := s.authorize(c, op.Action, op.Bucket, op.Key); err != nil {
+	if err := s.authorize(c, op.Action, op.Bucket, op.Key); err != nil && !s.listVisibleOnly(c, err) {
 		s.writeError(w, r, reqID, op, err)
 		return
 	}
@@ -118,6 +121,7 @@ func (s *server) serveS3(hw http.ResponseWriter, r *http.Request) {
 
 // runHandler runs the operation's handler and writes its error, if any.
 func (s *server) runHandler(c *call) {
+	defer s.forgetBucket(c)
 	defer func() {
 		if v := recover(); v != nil {
 			s.writeError(c.w, c.r, c.reqID, c.op, fmt.Errorf("handler panic: %v", v))
@@ -142,7 +146,11 @@ func (s *server) authorize(c *call, action, bucket, key string) error {
 
 // iamRequest builds the authorization question for accessKey.
 func iamRequest(c *call, accessKey, action, bucket, key string) iam.Request {
-	return iam.Request{AccessKey: accessKey, Action: action, Bucket: bucket, Key: key, Conditions: conditions(c.r)}
+	cond := conditions(c.r)
+	if c.auth != nil {
+		authConditions(cond, c.auth.Scheme)
+	}
+	return iam.Request{AccessKey: accessKey, Action: action, Bucket: bucket, Key: key, Conditions: cond}
 }
 
 // conditions returns the policy condition keys known from the request.
@@ -158,6 +166,9 @@ func conditions(r *http.Request) map[string][]string {
 	cond["aws:SecureTransport"] = []string{secure}
 	if ua := r.UserAgent(); ua != "" {
 		cond["aws:UserAgent"] = []string{ua}
+	}
+	if ref := r.Referer(); ref != "" {
+		cond["aws:Referer"] = []string{ref}
 	}
 	q := r.URL.Query()
 	for _, k := range []string{"prefix", "delimiter", "max-keys", "versionId"} {

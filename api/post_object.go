@@ -111,6 +111,8 @@ func (s *server) postObject(c *call) error {
 	c.op.Key = key
 	req := iamRequest(c, policy.AccessKey, "s3:PutObject", c.op.Bucket, key)
 	req.Anonymous = policy.Anonymous
+	req.SessionToken = form["x-amz-security-token"]
+	req.Conditions["s3:authType"] = []string{"POST"}
 	if err := s.authz.Authorize(c.ctx, req); err != nil {
 		return err
 	}

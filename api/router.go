@@ -110,8 +110,6 @@ func unimplementedSubresources() []subresource {
 	return []subresource{
 		{"acl", "BucketAcl", "ObjectAcl"},
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
-		{"policy", "BucketPolicy", ""},
-		{"policyStatus", "BucketPolicyStatus", ""},
 		{"notification", "BucketNotificationConfiguration", ""},
 		{"replication", "BucketReplication", ""},
 		{"website", "BucketWebsite", ""},
@@ -169,6 +167,7 @@ func unimplementedRoutes() []route {
 func routes() []route {
 	rs := append(implementedRoutes(), accessRoutes()...)
 	rs = append(rs, bucketFeatureRoutes()...)
+	rs = append(rs, iamRoutes()...)
 	rs = append(rs, unimplementedRoutes()...)
 	return append(rs, genericRoutes()...)
 }

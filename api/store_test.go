@@ -38,16 +38,7 @@ type env struct {
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
-	dir := t.TempDir()
-	var drives []string
-	for i := range 4 {
-		drives = append(drives, filepath.Join(dir, "d"+strconv.Itoa(i)))
-	}
-	st, err := erasure.New(t.Context(), erasure.Config{Drives: drives, StandardParity: -1, RRSParity: -1})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { st.Close() })
+	st := openTestEngine(t)
 	srv := newTestServer(t, st, Config{}, engineHealth{st})
 	cli := s3.New(s3.Options{
 		Region:       testRegion,
@@ -62,6 +53,22 @@ func newEnv(t *testing.T) *env {
 		t.Fatal(err)
 	}
 	return &env{srv: srv, store: st, s3: cli, minio: mc}
+}
+
+// openTestEngine opens an erasure store on four temporary drives.
+func openTestEngine(t *testing.T) *erasure.Store {
+	t.Helper()
+	dir := t.TempDir()
+	var drives []string
+	for i := range 4 {
+		drives = append(drives, filepath.Join(dir, "d"+strconv.Itoa(i)))
+	}
+	st, err := erasure.New(t.Context(), erasure.Config{Drives: drives, StandardParity: -1, RRSParity: -1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
 }
 
 // bucket creates a bucket with the given name.

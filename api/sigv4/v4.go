@@ -1,11 +1,13 @@
 package sigv4
 
 import (
+	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -18,6 +20,7 @@ const (
 	scopeDateFmt  = "20060102"
 	terminator    = "aws4_request"
 	serviceS3     = "s3"
+	serviceSTS    = "sts"
 
 	// Payload hash values of x-amz-content-sha256.
 	unsignedPayload        = "UNSIGNED-PAYLOAD"
@@ -49,6 +52,11 @@ type authV4 struct {
 // parseCredential parses "AK/yyyymmdd/region/service/aws4_request". The
 // returned error is wrapped with base (the header or query sentinel).
 func parseCredential(s string, base error) (credential, error) {
+	return parseCredentialFor(s, base, serviceS3)
+}
+
+// parseCredentialFor is parseCredential for the given service's scope.
+func parseCredentialFor(s string, base error, service string) (credential, error) {
 	parts := strings.Split(s, "/")
 	if len(parts) < 5 {
 		return credential{}, fmt.Errorf("%w: credential %q: want AK/date/region/service/aws4_request", base, s)
@@ -69,8 +77,8 @@ func parseCredential(s string, base error) (credential, error) {
 	if _, err := time.Parse(scopeDateFmt, c.date); err != nil || len(c.date) != 8 {
 		return credential{}, fmt.Errorf("%w: credential date %q", base, c.date)
 	}
-	if c.service != serviceS3 {
-		return credential{}, fmt.Errorf("%w: service %q, want s3", base, c.service)
+	if c.service != service {
+		return credential{}, fmt.Errorf("%w: service %q, want %s", base, c.service, service)
 	}
 	return c, nil
 }
@@ -92,6 +100,11 @@ func parseSignedHeaders(s string, base error) ([]string, error) {
 // parseAuthorizationV4 parses the value of an Authorization header that
 // starts with "AWS4-HMAC-SHA256".
 func parseAuthorizationV4(h string) (authV4, error) {
+	return parseAuthorizationV4For(h, serviceS3)
+}
+
+// parseAuthorizationV4For is parseAuthorizationV4 for the given service.
+func parseAuthorizationV4For(h, service string) (authV4, error) {
 	base := ErrAuthorizationHeaderMalformed
 	rest, ok := strings.CutPrefix(h, algoV4)
 	if !ok || rest == "" || (rest[0] != ' ' && rest[0] != '\t') {
@@ -112,7 +125,7 @@ func parseAuthorizationV4(h string) (authV4, error) {
 				return authV4{}, fmt.Errorf("%w: duplicate Credential", base)
 			}
 			seen[0] = true
-			a.cred, err = parseCredential(v, base)
+			a.cred, err = parseCredentialFor(v, base, service)
 		case "SignedHeaders":
 			if seen[1] {
 				return authV4{}, fmt.Errorf("%w: duplicate SignedHeaders", base)
@@ -287,7 +300,15 @@ func hasSigned(signed []string, name string) bool {
 
 // verifyV4Header authenticates a request signed in the Authorization header.
 func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
-	a, err := parseAuthorizationV4(h)
+	return v.verifyV4HeaderFor(r, h, serviceS3, nil)
+}
+
+// verifyV4HeaderFor authenticates a header-signed request for service.
+// body, when non-nil, is the payload already read: its SHA-256 is the
+// payload hash (x-amz-content-sha256, if sent, must agree) and Result.Body
+// replays it.
+func (v *Verifier) verifyV4HeaderFor(r *http.Request, h, service string, body []byte) (*Result, error) {
+	a, err := parseAuthorizationV4For(h, service)
 	if err != nil {
 		return nil, err
 	}
@@ -305,7 +326,13 @@ func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
 	// Without x-amz-content-sha256 the signer hashed either an empty body
 	// or, like minio-go, the literal UNSIGNED-PAYLOAD; both are tried.
 	candidates := []string{payload}
-	if payload == "" {
+	if body != nil {
+		sum := sha256.Sum256(body)
+		if payload != "" && payload != hex.EncodeToString(sum[:]) {
+			return nil, fmt.Errorf("%w: x-amz-content-sha256 is not the body's", ErrContentSHA256Mismatch)
+		}
+		candidates = []string{hex.EncodeToString(sum[:])}
+	} else if payload == "" {
 		candidates = []string{emptySHA256, unsignedPayload}
 	} else if !validPayloadHash(payload) {
 		return nil, fmt.Errorf("%w: %q", ErrInvalidContentSHA256, payload)
@@ -333,6 +360,11 @@ func (v *Verifier) verifyV4Header(r *http.Request, h string) (*Result, error) {
 		return nil, err
 	}
 	res := &Result{AccessKey: a.cred.accessKey, Scheme: SchemeV4Header}
+	if body != nil {
+		res.Body, res.ContentLength = io.NopCloser(bytes.NewReader(body)), int64(len(body))
+		res.Trailers = func() http.Header { return nil }
+		return res, nil
+	}
 	cs := &chunkSigner{key: key, amzDate: amzDate, scope: a.cred.scope(), prev: a.signature}
 	if err := v.attachBody(r, res, payload, cs); err != nil {
 		return nil, err
