@@ -176,10 +176,17 @@ func awsScenario(t *testing.T, srv *server, mode awsMode) {
 		// STREAMING-UNSIGNED-PAYLOAD-TRAILER and an x-amz-checksum-crc32 trailer.
 		t.Run("unseekable-trailer", func(t *testing.T) {
 			data := randomData(3*mib+5, 31)
+			rec := &wireRecorder{next: srv.client.Transport}
 			put, err := c.PutObject(ctx, &s3.PutObjectInput{Bucket: &bucket, Key: aws.String("trailer/obj"),
-				Body: io.MultiReader(bytes.NewReader(data)), ContentLength: aws.Int64(int64(len(data)))})
+				Body: io.MultiReader(bytes.NewReader(data)), ContentLength: aws.Int64(int64(len(data)))},
+				func(o *s3.Options) { o.HTTPClient = &http.Client{Transport: rec} })
 			if err != nil {
 				t.Fatalf("PutObject unseekable: %v", err)
+			}
+			// What went over the wire: the SDK's default trailer, not a fallback.
+			puts := rec.find(http.MethodPut, "STREAMING-UNSIGNED-PAYLOAD-TRAILER")
+			if len(puts) != 1 || puts[0].trailer != "x-amz-checksum-crc32" || !strings.Contains(puts[0].contentEncoding, "aws-chunked") {
+				t.Errorf("PUT signing %s, want one STREAMING-UNSIGNED-PAYLOAD-TRAILER aws-chunked PUT with an x-amz-checksum-crc32 trailer (%+v)", rec.summary(), puts)
 			}
 			if got := aws.ToString(put.ChecksumCRC32); got != crc32Base64(data) {
 				t.Errorf("CRC32 %q, want %q", got, crc32Base64(data))

@@ -25,10 +25,16 @@ import (
 // carry checksum trailers (the Checksum/AutoChecksum options need them).
 func newMinioClient(t testing.TB, srv *server, trailing bool) *minio.Client {
 	t.Helper()
+	return newMinioClientVia(t, srv, trailing, srv.client.Transport)
+}
+
+// newMinioClientVia is newMinioClient sending its requests through rt.
+func newMinioClientVia(t testing.TB, srv *server, trailing bool, rt http.RoundTripper) *minio.Client {
+	t.Helper()
 	c, err := minio.New(srv.host, &minio.Options{
 		Creds:           credentials.NewStaticV4(rootUser, rootPassword, ""),
 		Secure:          srv.tls,
-		Transport:       srv.client.Transport,
+		Transport:       rt,
 		Region:          region,
 		BucketLookup:    minio.BucketLookupPath,
 		TrailingHeaders: trailing,
@@ -69,7 +75,8 @@ func TestMinioGo(t *testing.T) {
 
 func minioScenario(t *testing.T, srv *server, trailing bool) {
 	ctx := context.Background()
-	c := newMinioClient(t, srv, trailing)
+	rec := &wireRecorder{next: srv.client.Transport}
+	c := newMinioClientVia(t, srv, trailing, rec)
 	bucket := uniqueBucket(t, "mgo")
 	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{Region: region}); err != nil {
 		t.Fatalf("MakeBucket: %v", err)
@@ -107,6 +114,25 @@ func minioScenario(t *testing.T, srv *server, trailing bool) {
 			minioAssertObject(t, c, bucket, u.key, data)
 		})
 	}
+	t.Run("signing-mode", func(t *testing.T) {
+		// Over plain HTTP minio-go signs every chunk of a body
+		// (STREAMING-AWS4-HMAC-SHA256-PAYLOAD); over TLS it sends
+		// UNSIGNED-PAYLOAD. Unknown-length uploads (size -1) went through
+		// the same path.
+		want := "UNSIGNED-PAYLOAD"
+		if !srv.tls {
+			want = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD"
+		}
+		puts := rec.find(http.MethodPut, want)
+		if len(puts) < len(uploads)-1 { // the empty object may be sent unframed
+			t.Errorf("%d PUTs signed %s, want at least %d; seen: %s", len(puts), want, len(uploads)-1, rec.summary())
+		}
+		for _, p := range puts {
+			if strings.HasPrefix(want, "STREAMING") && p.contentEncoding != "aws-chunked" && !strings.Contains(p.contentEncoding, "aws-chunked") {
+				t.Errorf("streaming PUT without Content-Encoding aws-chunked: %+v", p)
+			}
+		}
+	})
 	t.Run("stat", func(t *testing.T) {
 		st, err := c.StatObject(ctx, bucket, "put/known", minio.StatObjectOptions{})
 		if err != nil {
@@ -126,7 +152,24 @@ func minioScenario(t *testing.T, srv *server, trailing bool) {
 		wantMinioCode(t, err, "NoSuchBucket", http.StatusNotFound)
 	})
 	if trailing {
-		t.Run("checksums", func(t *testing.T) { minioChecksumScenario(t, c, bucket) })
+		t.Run("checksums", func(t *testing.T) {
+			minioChecksumScenario(t, c, bucket)
+			// Checksums travel as trailers of an aws-chunked body: chunk
+			// signatures and a trailer signature over HTTP, unsigned over TLS.
+			want := "STREAMING-AWS4-HMAC-SHA256-PAYLOAD-TRAILER"
+			if srv.tls {
+				want = "STREAMING-UNSIGNED-PAYLOAD-TRAILER"
+			}
+			puts := rec.find(http.MethodPut, want)
+			if len(puts) == 0 {
+				t.Errorf("no PUT signed %s; seen: %s", want, rec.summary())
+			}
+			for _, p := range puts {
+				if !strings.HasPrefix(p.trailer, "x-amz-checksum-") {
+					t.Errorf("%s PUT announces trailer %q, want an x-amz-checksum-*", want, p.trailer)
+				}
+			}
+		})
 	}
 	t.Run("fput-multipart", func(t *testing.T) {
 		dir := t.TempDir()
