@@ -108,6 +108,19 @@ func badCasesMore() []badCase {
 				return r
 			}},
 
+		{name: "v2-presigned-expired", status: http.StatusForbidden, code: "AccessDenied",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2-presigned-expired", body)
+				presignV2(r, rootUser, rootPassword, e.good.now.Add(-time.Minute))
+				return r
+			}},
+		{name: "v2-presigned-wrong-signature", status: http.StatusForbidden, code: "SignatureDoesNotMatch",
+			build: func(_ *testing.T, e *badEnv) *rawRequest {
+				r := e.put("bad/v2-presigned-sig", body)
+				presignV2(r, rootUser, rootPassword+"x", e.good.now.Add(time.Minute))
+				return r
+			}},
+
 		// --- digests ---
 		{name: "content-md5-invalid", status: http.StatusBadRequest, code: "InvalidDigest",
 			build: func(_ *testing.T, e *badEnv) *rawRequest {

@@ -97,6 +97,11 @@ func badInputScenario(t *testing.T, srv *server) {
 				signV2(r, rootUser, rootPassword, time.Now())
 				return r
 			}},
+			{"sigv2-presigned-get", func() *rawRequest {
+				r := &rawRequest{method: http.MethodGet, path: objectPath(bucket, "control/signed")}
+				presignV2(r, rootUser, rootPassword, time.Now().Add(time.Minute))
+				return r
+			}},
 			{"presigned-get", func() *rawRequest {
 				r := &rawRequest{method: http.MethodGet, path: objectPath(bucket, "control/signed")}
 				env.good.presign(r, srv.host, time.Minute)

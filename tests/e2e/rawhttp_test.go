@@ -225,6 +225,19 @@ func signV2(r *rawRequest, access, secret string, now time.Time) {
 	r.set("Authorization", "AWS "+access+":"+base64.StdEncoding.EncodeToString(m.Sum(nil)))
 }
 
+// presignV2 adds the AWSAccessKeyId, Expires and Signature query
+// parameters of a Signature Version 2 presigned URL valid until expires.
+func presignV2(r *rawRequest, access, secret string, expires time.Time) {
+	exp := strconv.FormatInt(expires.Unix(), 10)
+	m := hmac.New(sha1.New, []byte(secret))
+	m.Write([]byte(r.method + "\n\n\n" + exp + "\n" + r.path))
+	r.query = append(r.query,
+		[2]string{"AWSAccessKeyId", access},
+		[2]string{"Expires", exp},
+		[2]string{"Signature", base64.StdEncoding.EncodeToString(m.Sum(nil))},
+	)
+}
+
 // wire returns the request as bytes, for host.
 func (r *rawRequest) wire(host string) []byte {
 	var b bytes.Buffer
