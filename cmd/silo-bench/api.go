@@ -47,7 +47,8 @@ type apiResult struct {
 func (a apiResult) OpsPerSec() float64 { return float64(a.Ops) / a.Seconds }
 func (a apiResult) MiBs() float64      { return float64(a.Ops*a.Size) / mib / a.Seconds }
 
-// runFor calls op from c goroutines until d has passed or maxOps ops ran.
+// runFor calls op from c goroutines until d has passed or maxOps ops ran;
+// each goroutine makes at least one call, so a slow start still measures.
 func runFor(ctx context.Context, c int, d time.Duration, maxOps int64, op func(ctx context.Context, worker int, i int64) error) (int64, float64, error) {
 	var count atomic.Int64
 	var next atomic.Int64
@@ -58,7 +59,7 @@ func runFor(ctx context.Context, c int, d time.Duration, maxOps int64, op func(c
 	var wg sync.WaitGroup
 	for w := range c {
 		wg.Go(func() {
-			for time.Now().Before(deadline) && ctx.Err() == nil {
+			for first := true; (first || time.Now().Before(deadline)) && ctx.Err() == nil; first = false {
 				i := next.Add(1) - 1
 				if maxOps > 0 && i >= maxOps {
 					return
