@@ -35,7 +35,11 @@ func (s *server) listBuckets(c *call) error {
 	if err != nil {
 		return err
 	}
-	res := s3xml.ListAllMyBucketsResult{Owner: owner(), Buckets: []s3xml.Bucket{}, Prefix: prefix}
+	who, err := s.caller(c)
+	if err != nil {
+		return err
+	}
+	res := s3xml.ListAllMyBucketsResult{Owner: who.id, Buckets: []s3xml.Bucket{}, Prefix: prefix}
 	for _, b := range buckets {
 		if !strings.HasPrefix(b.Name, prefix) || (after != "" && b.Name <= after) || (c.visibleOnly && !s.bucketVisible(c, b.Name)) {
 			continue
@@ -64,6 +68,10 @@ func (s *server) createBucket(c *call) error {
 			"The "+cfg.LocationConstraint+" location constraint is incompatible for the region specific endpoint this request was sent to.")
 	}
 	lock := strings.EqualFold(c.r.Header.Get("x-amz-bucket-object-lock-enabled"), "true")
+	access, err := s.bucketAccessOnCreate(c)
+	if err != nil {
+		return err
+	}
 	if err := s.store.MakeBucket(c.ctx, c.op.Bucket, storage.MakeBucketOptions{Region: s.cfg.Region, ObjectLock: lock}); err != nil {
 		return err
 	}
@@ -72,6 +80,9 @@ func (s *server) createBucket(c *call) error {
 			_ = s.store.DeleteBucket(c.ctx, c.op.Bucket, storage.DeleteBucketOptions{})
 			return err
 		}
+	}
+	if err := s.saveBucketAccess(c, access); err != nil {
+		return err
 	}
 	c.w.Header().Set("Location", "/"+c.op.Bucket)
 	c.w.Header().Set("Content-Length", "0")

@@ -19,9 +19,6 @@ const corsVary = "Origin, Access-Control-Request-Headers, Access-Control-Request
 // putBucketCors serves PutBucketCors: the validated rules replace the
 // bucket's CORS configuration.
 func (s *server) putBucketCors(c *call) error {
-	if _, err := s.store.GetBucketInfo(c.ctx, c.op.Bucket); err != nil {
-		return err
-	}
 	cfg, err := s3xml.DecodeCORS(c.body())
 	if err != nil {
 		return err
@@ -30,40 +27,17 @@ func (s *server) putBucketCors(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := s.store.PutBucketConfig(c.ctx, c.op.Bucket, storage.ConfigCORS, doc); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusOK)
-	return nil
+	return s.putBucketConfigDoc(c, storage.ConfigCORS, doc)
 }
 
 // getBucketCors serves GetBucketCors; NoSuchCORSConfiguration when none is set.
 func (s *server) getBucketCors(c *call) error {
-	doc, err := s.store.GetBucketConfig(c.ctx, c.op.Bucket, storage.ConfigCORS)
-	if errors.Is(err, storage.ErrConfigNotFound) {
-		return &s3err.Error{Code: s3err.NoSuchCORSConfiguration, BucketName: c.op.Bucket, Err: err}
-	}
-	if err != nil {
-		return err
-	}
-	h := c.w.Header()
-	h.Set("Content-Type", "application/xml")
-	h.Set("Content-Length", strconv.Itoa(len(doc)))
-	c.w.WriteHeader(http.StatusOK)
-	_, _ = c.w.Write(doc)
-	return nil
+	return s.getBucketConfigDoc(c, storage.ConfigCORS, s3err.NoSuchCORSConfiguration)
 }
 
 // deleteBucketCors serves DeleteBucketCors (204, also when none was set).
 func (s *server) deleteBucketCors(c *call) error {
-	if _, err := s.store.GetBucketInfo(c.ctx, c.op.Bucket); err != nil {
-		return err
-	}
-	if err := s.store.DeleteBucketConfig(c.ctx, c.op.Bucket, storage.ConfigCORS); err != nil {
-		return err
-	}
-	c.w.WriteHeader(http.StatusNoContent)
-	return nil
+	return s.putBucketConfigDoc(c, storage.ConfigCORS, nil)
 }
 
 // bucketCORS returns the CORS rules of bucket; ErrConfigNotFound when none.

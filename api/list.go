@@ -18,6 +18,7 @@ type listParams struct {
 	prefix, delimiter string
 	maxKeys           int
 	encodeURL         bool
+	bucketOwner       s3xml.Owner // owner of objects that record none
 }
 
 // parseMaxKeys parses an optional limit parameter in 0..max (larger values
@@ -100,7 +101,7 @@ func (p listParams) listEntry(o storage.ObjectInfo, withOwner bool) s3xml.Object
 		e.ChecksumType = o.ChecksumType
 	}
 	if withOwner {
-		own := owner()
+		own := objectOwner(o, p.bucketOwner)
 		e.Owner = &own
 	}
 	return e
@@ -131,6 +132,9 @@ func (s *server) listObjectsV1(c *call) error {
 	if err != nil {
 		return err
 	}
+	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
+		return err
+	}
 	marker := q.Get("marker")
 	res, err := s.list(c, p, marker)
 	if err != nil {
@@ -154,6 +158,9 @@ func (s *server) listObjectsV2(c *call) error {
 	q := c.r.URL.Query()
 	p, err := parseListParams(q, "max-keys")
 	if err != nil {
+		return err
+	}
+	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
 		return err
 	}
 	token, startAfter := q.Get("continuation-token"), q.Get("start-after")
@@ -190,6 +197,9 @@ func (s *server) listObjectVersions(c *call) error {
 	if err != nil {
 		return err
 	}
+	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
+		return err
+	}
 	keyMarker, vidMarker := q.Get("key-marker"), q.Get("version-id-marker")
 	if vidMarker != "" && keyMarker == "" {
 		return s3err.New(s3err.InvalidArgument, "A version-id marker cannot be specified without a key marker.")
@@ -212,7 +222,7 @@ func (s *server) listObjectVersions(c *call) error {
 		if vid == "" {
 			vid = storage.NullVersionID
 		}
-		e := s3xml.VersionEntry{Key: p.enc(v.Key), VersionID: vid, IsLatest: v.IsLatest, LastModified: s3xml.Time(v.ModTime), Owner: owner()}
+		e := s3xml.VersionEntry{Key: p.enc(v.Key), VersionID: vid, IsLatest: v.IsLatest, LastModified: s3xml.Time(v.ModTime), Owner: objectOwner(v, p.bucketOwner)}
 		if v.DeleteMarker {
 			out.Entries = append(out.Entries, s3xml.NewDeleteMarker(e))
 			continue

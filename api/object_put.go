@@ -132,6 +132,9 @@ func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) 
 	if explicitLock && c.op.Name == "PutObject" && !hasDigest(c.r.Header) {
 		return storage.PutOptions{}, errDigestRequired()
 	}
+	if err := s.objectWriteACL(c, h, &opts); err != nil {
+		return storage.PutOptions{}, err
+	}
 	return opts, nil
 }
 

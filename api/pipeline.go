@@ -141,7 +141,7 @@ func (s *server) authorize(c *call, action, bucket, key string) error {
 	req := iamRequest(c, c.auth.AccessKey, action, bucket, key)
 	req.Anonymous = c.auth.Anonymous
 	req.SessionToken = c.auth.SessionToken
-	return s.authz.Authorize(c.ctx, req)
+	return s.checkAccess(c, req, s.authz.Authorize(c.ctx, req))
 }
 
 // iamRequest builds the authorization question for accessKey.

@@ -17,9 +17,8 @@ func TestPipelineErrorsWithoutStorage(t *testing.T) {
 		status                     int
 		code                       string
 	}{
-		{"anonymous denied", "GET", "/bucket/key", "", true, nil, 403, "AccessDenied"},
 		{"wrong secret", "GET", "/bucket/key", "wrong-secret", false, nil, 403, "SignatureDoesNotMatch"},
-		{"acl not implemented", "GET", "/bucket?acl", testSecretKey, false, nil, 501, "NotImplemented"},
+		{"website not implemented", "GET", "/bucket?website", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"object torrent not implemented", "GET", "/bucket/key?torrent", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"lifecycle not implemented", "PUT", "/bucket?lifecycle", testSecretKey, false, nil, 501, "NotImplemented"},
 		{"unknown method", "PATCH", "/bucket/key", testSecretKey, false, nil, 501, "NotImplemented"},

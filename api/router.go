@@ -108,7 +108,6 @@ type subresource struct {
 
 func unimplementedSubresources() []subresource {
 	return []subresource{
-		{"acl", "BucketAcl", "ObjectAcl"},
 		{"lifecycle", "BucketLifecycleConfiguration", ""},
 		{"notification", "BucketNotificationConfiguration", ""},
 		{"replication", "BucketReplication", ""},
@@ -119,8 +118,6 @@ func unimplementedSubresources() []subresource {
 		{"inventory", "BucketInventoryConfiguration", ""},
 		{"metrics", "BucketMetricsConfiguration", ""},
 		{"intelligent-tiering", "BucketIntelligentTieringConfiguration", ""},
-		{"ownershipControls", "BucketOwnershipControls", ""},
-		{"publicAccessBlock", "PublicAccessBlock", ""},
 		{"requestPayment", "BucketRequestPayment", ""},
 		{"metadataTable", "BucketMetadataTableConfiguration", ""},
 		{"session", "CreateSession", ""},

@@ -19,12 +19,17 @@ const (
 	ConfigReplication  ConfigKind = "replication"
 	ConfigCORS         ConfigKind = "cors"
 	ConfigACL          ConfigKind = "acl"
+	// ConfigOwnership holds the bucket's object ownership controls.
+	ConfigOwnership ConfigKind = "ownership-controls"
+	// ConfigPublicAccessBlock holds the bucket's public access block.
+	ConfigPublicAccessBlock ConfigKind = "public-access-block"
 )
 
 // ConfigKinds lists every ConfigKind, for validation and tests.
 func ConfigKinds() []ConfigKind {
 	return []ConfigKind{ConfigVersioning, ConfigPolicy, ConfigTagging, ConfigLifecycle,
-		ConfigEncryption, ConfigObjectLock, ConfigNotification, ConfigReplication, ConfigCORS, ConfigACL}
+		ConfigEncryption, ConfigObjectLock, ConfigNotification, ConfigReplication, ConfigCORS, ConfigACL,
+		ConfigOwnership, ConfigPublicAccessBlock}
 }
 
 // Storage classes accepted in PutOptions.StorageClass.
