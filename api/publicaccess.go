@@ -1,7 +1,6 @@
 package api
 
 import (
-
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
 	"github.com/silo-project/silo/storage"
