@@ -67,7 +67,7 @@ func (s *server) publicAccessBlock(ctx context.Context, bucket string) (s3xml.Pu
 
 // checkBucketPolicy enforces BlockPublicPolicy on a bucket policy about
 // to be stored: AccessDenied when the bucket blocks public policies and
-// doc is public. The PutBucketPolicy handler calls it after validating doc.
+// doc is public. PutBucketPolicy calls it before storing doc.
 func (s *server) checkBucketPolicy(ctx context.Context, bucket string, doc []byte) error {
 	pab, err := s.publicAccessBlock(ctx, bucket)
 	if err != nil || !pab.BlockPublicPolicy {
@@ -75,7 +75,7 @@ func (s *server) checkBucketPolicy(ctx context.Context, bucket string, doc []byt
 	}
 	public, err := policy.IsPublicBucketPolicy(doc, bucket)
 	if err != nil {
-		return err
+		return nil // malformed: the policy store reports it
 	}
 	if public {
 		return s3err.New(s3err.AccessDenied, "User is not authorized to perform s3:PutBucketPolicy because public policies are blocked by the BlockPublicPolicy block public access setting.")
@@ -83,20 +83,14 @@ func (s *server) checkBucketPolicy(ctx context.Context, bucket string, doc []byt
 	return nil
 }
 
-// publicPolicy reports whether bucket has a public bucket policy.
+// publicPolicy reports whether bucket has a public bucket policy; without
+// bucket policy support (iam.RootOnly) nothing is public.
 func (s *server) publicPolicy(ctx context.Context, bucket string) (bool, error) {
-	doc, err := s.store.GetBucketConfig(ctx, bucket, storage.ConfigPolicy)
-	if errors.Is(err, storage.ErrConfigNotFound) {
+	bp, ok := s.authz.(BucketPolicies)
+	if !ok {
 		return false, nil
 	}
-	if err != nil {
-		return false, err
-	}
-	public, err := policy.IsPublicBucketPolicy(doc, bucket)
-	if err != nil {
-		return false, nil // a stored policy that no longer parses grants nothing
-	}
-	return public, nil
+	return bp.BucketPolicyIsPublic(ctx, bucket)
 }
 
 // checkAccess completes the Authorizer's answer authzErr to req with the

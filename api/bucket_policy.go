@@ -75,6 +75,9 @@ func (s *server) putBucketPolicy(c *call) error {
 	if len(body) == 0 {
 		return s3err.New(s3err.MalformedPolicy, "Policies must be valid JSON and the first byte must be '{'")
 	}
+	if err := s.checkBucketPolicy(c.ctx, c.op.Bucket, body); err != nil {
+		return err
+	}
 	if err := bp.SetBucketPolicy(c.ctx, c.op.Bucket, body); err != nil {
 		return malformedPolicy(err)
 	}

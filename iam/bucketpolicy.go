@@ -116,17 +116,13 @@ func (s *System) DeleteBucketPolicy(ctx context.Context, bucket string) error {
 // when a bucket is created or deleted.
 func (s *System) ForgetBucket(bucket string) { s.bucket.forget(bucket) }
 
-// BucketPolicyIsPublic reports whether bucket's policy grants anything to
-// everyone (GetBucketPolicyStatus).
+// BucketPolicyIsPublic reports whether bucket's policy is public as S3
+// Block Public Access judges it (policy.Policy.IsPublic): for
+// GetBucketPolicyStatus, BlockPublicPolicy and RestrictPublicBuckets.
 func (s *System) BucketPolicyIsPublic(ctx context.Context, bucket string) (bool, error) {
 	p, err := s.bucket.get(ctx, bucket)
 	if err != nil || p == nil {
 		return false, err
 	}
-	for _, st := range p.Statements {
-		if st.Effect == policy.EffectAllow && slices.Contains(st.Principal["AWS"], "*") && len(st.Conditions) == 0 {
-			return true, nil
-		}
-	}
-	return false, nil
+	return p.IsPublic(), nil
 }
