@@ -11,6 +11,7 @@ import (
 
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
+	"github.com/silo-project/silo/kms"
 )
 
 // PathPrefix is the URL path prefix of the admin API.
@@ -91,6 +92,7 @@ type Deps struct {
 	IAM     IAM
 	Info    InfoSource // nil: `mc admin info` reports no drives
 	Service Service    // nil: service restart/stop answer NotImplemented
+	KMS     kms.KMS    // nil: the KMS APIs answer XMinioKMSNotConfigured
 }
 
 // Handler serves the admin API. Create it with New.
@@ -118,7 +120,11 @@ func New(cfg Config, deps Deps) (*Handler, error) {
 	if cfg.Region == "" {
 		cfg.Region = "us-east-1"
 	}
-	return &Handler{cfg: cfg, deps: deps, log: cfg.Logger, routes: routeTable(), crypto: make(chan struct{}, 2)}, nil
+	routes := routeTable()
+	for name, rt := range kmsRoutes() {
+		routes[name] = rt
+	}
+	return &Handler{cfg: cfg, deps: deps, log: cfg.Logger, routes: routes, crypto: make(chan struct{}, 2)}, nil
 }
 
 // handlerFunc serves one admin API; a returned error is written as JSON.
@@ -201,6 +207,9 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}()
 	name, ok := strings.CutPrefix(r.URL.Path, apiPrefix)
+	if rest, isKMS := strings.CutPrefix(r.URL.Path, kmsAPIPrefix); isKMS {
+		name, ok = "kms/v1/"+rest, true
+	}
 	if !ok {
 		h.writeError(c, apiErr(errNotImplemented, "Silo speaks version 3 of the admin API (/minio/admin/v3/); %s is not supported", r.URL.Path))
 		return

@@ -42,6 +42,10 @@ const (
 	errInvalidAccessKey      errorCode = "InvalidAccessKeyId"
 	errInvalidToken          errorCode = "InvalidTokenId"
 	errExpiredToken          errorCode = "ExpiredToken"
+	errKMSNotConfigured      errorCode = "XMinioKMSNotConfigured"
+	errKMSKeyNotFound        errorCode = "XMinioKMSKeyNotFoundException"
+	errKMSKeyExists          errorCode = "XMinioKMSKeyExists"
+	errKMSUnavailable        errorCode = "XMinioKMSUnavailable"
 )
 
 // definitions holds the status and default message of every code.
@@ -72,6 +76,10 @@ var definitions = map[errorCode]struct {
 	errInvalidAccessKey:      {http.StatusForbidden, "The access key ID you provided does not exist in our records."},
 	errInvalidToken:          {http.StatusForbidden, "The security token included in the request is invalid."},
 	errExpiredToken:          {http.StatusBadRequest, "The provided token has expired."},
+	errKMSNotConfigured:      {http.StatusNotImplemented, "No key service (KMS) is configured on this server."},
+	errKMSKeyNotFound:        {http.StatusNotFound, "The KMS key does not exist."},
+	errKMSKeyExists:          {http.StatusConflict, "The KMS key already exists."},
+	errKMSUnavailable:        {http.StatusServiceUnavailable, "The key service (KMS) is unavailable."},
 }
 
 // apiError is an error with an admin error code.

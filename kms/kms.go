@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"path"
+	"time"
 )
 
 // Errors of the contract. Implementations wrap them with %w; callers test
@@ -92,6 +93,19 @@ type KMS interface {
 	Status(ctx context.Context) (Status, error)
 	// DefaultKey returns the name of the default master key.
 	DefaultKey() string
+}
+
+// KeyInfo describes a master key.
+type KeyInfo struct {
+	Name string
+	// CreatedAt is when the key was created (zero when unknown).
+	CreatedAt time.Time
+}
+
+// KeyDescriber is an optional capability of a KMS: metadata of a key.
+type KeyDescriber interface {
+	// DescribeKey returns the key's metadata; ErrKeyNotFound.
+	DescribeKey(ctx context.Context, name string) (KeyInfo, error)
 }
 
 // MaxKeyNameLen is the longest master key name accepted.

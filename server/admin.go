@@ -70,13 +70,15 @@ func newAdminHandler(cfg Config, e *engine, sys *iam.System, creds rootCredentia
 		IAM:     sys,
 		Info:    adminInfo{e: e},
 		Service: svc,
+		KMS:     cfg.KMS,
 	})
 }
 
-// withAdmin sends requests under /minio/admin/ to adm, the rest to next.
+// withAdmin sends requests under /minio/admin/ and /minio/kms/ to adm, the
+// rest to next.
 func withAdmin(adm, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if strings.HasPrefix(r.URL.Path, admin.PathPrefix) {
+		if strings.HasPrefix(r.URL.Path, admin.PathPrefix) || strings.HasPrefix(r.URL.Path, admin.KMSPathPrefix) {
 			adm.ServeHTTP(w, r)
 			return
 		}

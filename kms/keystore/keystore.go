@@ -47,11 +47,15 @@ type Store struct {
 }
 
 type entry struct {
-	id     string
-	secret kms.Secret
+	id      string
+	secret  kms.Secret
+	created time.Time
 }
 
-var _ kms.KMS = (*Store)(nil)
+var (
+	_ kms.KMS          = (*Store)(nil)
+	_ kms.KeyDescriber = (*Store)(nil)
+)
 
 func (s *Store) writeQuorum() int { return len(s.cfg.Dirs)/2 + 1 }
 func (s *Store) readQuorum() int  { return len(s.cfg.Dirs) - s.writeQuorum() + 1 }
@@ -145,7 +149,7 @@ func (s *Store) load() error {
 		}
 	}
 	for name, cand := range live {
-		s.keys[name] = entry{id: cand.kf.ID, secret: cand.secret}
+		s.keys[name] = entry{id: cand.kf.ID, secret: cand.secret, created: cand.kf.Created}
 	}
 	// Heal: every readable directory gets the live copies and tombstones,
 	// and loses copies of deleted keys. Failures only warn: the keystore
@@ -270,7 +274,8 @@ func (s *Store) CreateKey(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	raw, err := json.Marshal(keyFile{Version: fileVersion, Name: name, ID: id, Created: time.Now().UTC(), Sealed: sealed})
+	created := time.Now().UTC().Truncate(time.Second)
+	raw, err := json.Marshal(keyFile{Version: fileVersion, Name: name, ID: id, Created: created, Sealed: sealed})
 	if err != nil {
 		return err
 	}
@@ -279,7 +284,7 @@ func (s *Store) CreateKey(ctx context.Context, name string) error {
 		s.everyDir(func(dir string) error { return removeSynced(dir, name+keyExt) })
 		return fmt.Errorf("keystore: create %q: %w: %w", name, kms.ErrUnavailable, errors.Join(errs...))
 	}
-	s.keys[name] = entry{id: id, secret: secret}
+	s.keys[name] = entry{id: id, secret: secret, created: created}
 	return nil
 }
 
@@ -324,6 +329,20 @@ func (s *Store) ListKeys(ctx context.Context, pattern string) ([]string, error) 
 	}
 	slices.Sort(names)
 	return names, nil
+}
+
+// DescribeKey returns the name and creation time of a key. ErrKeyNotFound.
+func (s *Store) DescribeKey(ctx context.Context, name string) (kms.KeyInfo, error) {
+	if err := ctx.Err(); err != nil {
+		return kms.KeyInfo{}, err
+	}
+	s.mu.RLock()
+	e, ok := s.keys[name]
+	s.mu.RUnlock()
+	if !ok {
+		return kms.KeyInfo{}, fmt.Errorf("%w: %q", kms.ErrKeyNotFound, name)
+	}
+	return kms.KeyInfo{Name: name, CreatedAt: e.created}, nil
 }
 
 func (s *Store) lookup(name string) (string, kms.Secret, error) {

@@ -1,0 +1,141 @@
+package e2e
+
+import (
+	"bytes"
+	"encoding/base64"
+	"encoding/json"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// TestMCAdminKMS drives `mc admin kms key create|list|status` against a
+// server running the embedded key service, restarts the server and checks
+// the created key is still there; then against a static key, which cannot
+// create keys.
+func TestMCAdminKMS(t *testing.T) {
+	t.Parallel()
+	mc := requireTool(t, mcPath(t))
+	bin, err := suite.binary()
+	if err != nil {
+		t.Fatalf("silo binary: %v", err)
+	}
+	root := base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x6b}, 32))
+
+	type mcKeys struct {
+		Status string   `json:"status"`
+		Keys   []string `json:"keys"`
+	}
+	type mcKeyStatus struct {
+		Status string `json:"status"`
+		KeyID  string `json:"keyId"`
+	}
+	setup := func(t *testing.T, srv *server) (run, must func(args ...string) result) {
+		cfgDir := t.TempDir()
+		env := clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")
+		run = func(args ...string) result {
+			t.Helper()
+			return runCmd(t, env, "", mc, append([]string{"--config-dir", cfgDir, "--no-color", "--disable-pager"}, args...)...)
+		}
+		must = func(args ...string) result {
+			t.Helper()
+			r := run(args...)
+			if r.err != nil {
+				t.Fatalf("mc %s failed:\n%s", strings.Join(args, " "), r)
+			}
+			return r
+		}
+		must("alias", "set", "silo", srv.endpoint, rootUser, rootPassword, "--api", "S3v4")
+		return run, must
+	}
+	listKeys := func(t *testing.T, must func(args ...string) result) []string {
+		t.Helper()
+		var keys mcKeys
+		r := must("admin", "kms", "key", "list", "silo", "--json")
+		if err := json.Unmarshal([]byte(firstLine(r.stdout)), &keys); err != nil || keys.Status != "success" {
+			t.Fatalf("key list --json: %v\n%s", err, r)
+		}
+		return keys.Keys
+	}
+
+	t.Run("embedded", func(t *testing.T) {
+		srv, err := startServerEnv(bin, filepath.Join(suite.root, "kms-admin"), false,
+			append(defaultServerEnv(), "SILO_KMS_ROOT_KEY="+root, "SILO_KMS_DEFAULT_KEY=deploy-key"))
+		if err != nil {
+			t.Fatalf("start with the embedded key service: %v", err)
+		}
+		defer func() {
+			if err := srv.stop(); err != nil {
+				t.Errorf("stop: %v", err)
+			}
+		}()
+		run, must := setup(t, srv)
+
+		var st mcKeyStatus
+		r := must("admin", "kms", "key", "status", "silo", "--json")
+		if err := json.Unmarshal([]byte(firstLine(r.stdout)), &st); err != nil || st.Status != "success" || st.KeyID != "deploy-key" {
+			t.Fatalf("key status of the default key: %+v, %v\n%s", st, err, r)
+		}
+		must("admin", "kms", "key", "create", "silo", "tenant-a")
+		r = run("admin", "kms", "key", "create", "silo", "tenant-a")
+		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "already exists") {
+			t.Fatalf("creating an existing key: want an 'already exists' failure, got:\n%s", r)
+		}
+		r = run("admin", "kms", "key", "create", "silo", "bad/name")
+		if r.err == nil {
+			t.Fatalf("creating a key with an invalid name succeeded:\n%s", r)
+		}
+		if keys := listKeys(t, must); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
+			t.Fatalf("key list = %v, want [deploy-key tenant-a]", keys)
+		}
+		r = must("admin", "kms", "key", "status", "silo", "tenant-a")
+		if !strings.Contains(r.stdout, "tenant-a") || strings.Count(r.stdout, "✔") != 2 {
+			t.Fatalf("key status tenant-a: want encryption and decryption ✔:\n%s", r.stdout)
+		}
+		r = run("admin", "kms", "key", "status", "silo", "missing-key")
+		if !strings.Contains(r.stdout+r.stderr, "✗") && r.err == nil {
+			t.Fatalf("key status of a missing key reports no failure:\n%s", r)
+		}
+
+		// The keys live on the drives: a restarted server still has them.
+		if err := srv.stop(); err != nil {
+			t.Fatalf("stop: %v", err)
+		}
+		if err := srv.launch(bin); err != nil {
+			t.Fatalf("restart: %v", err)
+		}
+		if keys := listKeys(t, must); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
+			t.Fatalf("key list after restart = %v, want [deploy-key tenant-a]", keys)
+		}
+	})
+
+	t.Run("static key", func(t *testing.T) {
+		srv, err := startServerEnv(bin, filepath.Join(suite.root, "kms-static"), false,
+			append(defaultServerEnv(), "MINIO_KMS_SECRET_KEY=my-minio-key:"+root))
+		if err != nil {
+			t.Fatalf("start with a static key: %v", err)
+		}
+		defer func() {
+			if err := srv.stop(); err != nil {
+				t.Errorf("stop: %v", err)
+			}
+		}()
+		run, must := setup(t, srv)
+		if keys := listKeys(t, must); !slices.Equal(keys, []string{"my-minio-key"}) {
+			t.Fatalf("key list = %v, want [my-minio-key]", keys)
+		}
+		r := run("admin", "kms", "key", "create", "silo", "another")
+		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "cannot") {
+			t.Fatalf("creating a key on a static key service: want a refusal, got:\n%s", r)
+		}
+	})
+
+	t.Run("no key service", func(t *testing.T) {
+		run, _ := setup(t, httpServer(t))
+		r := run("admin", "kms", "key", "list", "silo")
+		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "No key service") {
+			t.Fatalf("key list without a key service: want a 'No key service' failure, got:\n%s", r)
+		}
+	})
+}
