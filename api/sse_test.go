@@ -441,3 +441,18 @@ func TestBucketEncryption(t *testing.T) {
 		t.Fatalf("GET after clearing: %v", err)
 	}
 }
+
+func TestSSEInsecureLoopback(t *testing.T) {
+	for _, on := range []bool{false, true} {
+		t.Run(strconv.FormatBool(on), func(t *testing.T) {
+			s := &server{cfg: Config{SSEInsecureLoopback: on}}
+			for addr, want := range map[string]bool{"127.0.0.1:5000": on, "[::1]:5000": on, "10.0.0.1:5000": false} {
+				r := httptest.NewRequest("PUT", "/b/k", nil)
+				r.RemoteAddr = addr
+				if got := s.secure(&call{r: r}); got != want {
+					t.Fatalf("%s: secure = %v, want %v", addr, got, want)
+				}
+			}
+		})
+	}
+}

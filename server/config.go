@@ -94,6 +94,9 @@ type Config struct {
 	// MaxHeaderBytes caps request headers; larger ones get 431.
 	MaxHeaderBytes int
 
+	// SSEInsecureLoopback accepts SSE-C and SSE-KMS over plain HTTP from
+	// loopback clients (development only).
+	SSEInsecureLoopback bool
 	// KMS is the key service for server-side encryption (SSE-S3, SSE-KMS):
 	// a static key or a KES client built by the caller. When nil and
 	// KMSRootKey is set, the server opens the embedded key service on its

@@ -96,6 +96,8 @@ func newHandler(cfg Config, e *engine, sys *iam.System, log *slog.Logger) (http.
 		Domains:     cfg.Domains,
 		MaxRequests: cfg.MaxRequests,
 		Logger:      log.With("component", "api"),
+
+		SSEInsecureLoopback: cfg.SSEInsecureLoopback,
 	}, api.Deps{
 		Store:  e.Store,
 		Auth:   verifier,

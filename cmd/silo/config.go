@@ -63,7 +63,7 @@ Environment (SILO_* wins over the MINIO_* alias; flags win over both):
 Without root credentials, Silo generates a pair on first start, stores it
 (mode 0600) in DRIVE/.silo.sys/root-credentials.json on every drive and
 prints it once.
-` + kmsUsage
+` + kmsUsage + sseUsage
 
 // parseServer turns the arguments after "server" and the environment into a
 // server.Config. Flags may appear before, between or after the drives.
@@ -141,6 +141,9 @@ func parseServer(args []string, getenv getenvFunc, home string) (server.Config, 
 	}
 	cfg.MetricsAuth = strings.ToLower(getenv.first("SILO_PROMETHEUS_AUTH_TYPE", "MINIO_PROMETHEUS_AUTH_TYPE"))
 	if err := parseKMS(getenv, &cfg); err != nil {
+		return cfg, err
+	}
+	if err := parseSSE(getenv, &cfg); err != nil {
 		return cfg, err
 	}
 	return cfg, cfg.Validate()
