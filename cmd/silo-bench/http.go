@@ -52,6 +52,17 @@ type httpResult struct {
 	Put, Get apiResult
 }
 
+// add sums the operations and times of two rounds of the same case.
+func (h httpResult) add(o httpResult) httpResult {
+	sum := func(a, b apiResult) apiResult {
+		return apiResult{Size: b.Size, Concurrency: b.Concurrency, Ops: a.Ops + b.Ops, Seconds: a.Seconds + b.Seconds}
+	}
+	return httpResult{Put: sum(h.Put, o.Put), Get: sum(h.Get, o.Get)}
+}
+
+// httpRounds is how many alternating rounds each HTTP case is split into.
+const httpRounds = 2
+
 // nullHandler is the loopback ceiling: it discards PUT bodies and answers
 // GETs with size fixed bytes, doing no S3 work at all.
 type nullHandler struct {
@@ -117,7 +128,7 @@ func newS3Client(endpoint string, conns int) *s3.Client {
 
 // measureHTTP starts Silo in-process on four new drive directories under
 // dir and a null handler, both on loopback TCP, and runs the HTTP cases
-// against each with the same client, the null handler first.
+// against each with the same client, in alternating rounds.
 func measureHTTP(ctx context.Context, dir string, parity int, cases []apiCase, logf func(string, ...any)) (httpReport, error) {
 	var rep httpReport
 	block := randomBytes(2 * mib)
@@ -162,15 +173,22 @@ func measureHTTP(ctx context.Context, dir string, parity int, cases []apiCase, l
 	nullClient := newS3Client("http://"+ln.Addr().String(), maxC)
 
 	for _, tc := range cases {
-		logf("HTTP %s c=%d: null handler, then silo...", sizeName(tc.size), tc.c)
+		logf("HTTP %s c=%d: null handler and silo, alternating...", sizeName(tc.size), tc.c)
 		null.size.Store(tc.size)
-		n, err := putGet(ctx, nullClient, bucket, tc, block)
-		if err != nil {
-			return rep, fmt.Errorf("null handler: %w", err)
-		}
-		s, err := putGet(ctx, siloClient, bucket, tc, block)
-		if err != nil {
-			return rep, fmt.Errorf("silo: %w", err)
+		// Alternate short rounds so that a burst of load from elsewhere on
+		// a shared machine falls on both sides alike.
+		part := apiCase{size: tc.size, c: tc.c, d: tc.d / httpRounds, maxOps: tc.maxOps / httpRounds}
+		var n, s httpResult
+		for round := range httpRounds {
+			rn, err := putGet(ctx, nullClient, bucket, part, round, block)
+			if err != nil {
+				return rep, fmt.Errorf("null handler: %w", err)
+			}
+			rs, err := putGet(ctx, siloClient, bucket, part, round, block)
+			if err != nil {
+				return rep, fmt.Errorf("silo: %w", err)
+			}
+			n, s = n.add(rn), s.add(rs)
 		}
 		rep.Null, rep.Silo = append(rep.Null, n), append(rep.Silo, s)
 	}
@@ -178,10 +196,10 @@ func measureHTTP(ctx context.Context, dir string, parity int, cases []apiCase, l
 	return rep, nil
 }
 
-// putGet runs one case: PUTs for tc.d (or tc.maxOps), then GETs of the
-// objects written, each body read to its end and its length checked.
-func putGet(ctx context.Context, c *s3.Client, bucket string, tc apiCase, block []byte) (httpResult, error) {
-	prefix := fmt.Sprintf("http/%d-c%d/", tc.size, tc.c)
+// putGet runs one round of a case: PUTs for tc.d (or tc.maxOps), then GETs
+// of the objects written, each body read to its end and its length checked.
+func putGet(ctx context.Context, c *s3.Client, bucket string, tc apiCase, round int, block []byte) (httpResult, error) {
+	prefix := fmt.Sprintf("http/%d-c%d-r%d/", tc.size, tc.c, round)
 	key := func(i int64) *string { return aws.String(fmt.Sprintf("%s%08d", prefix, i)) }
 	n, secs, err := runFor(ctx, tc.c, tc.d, tc.maxOps, func(ctx context.Context, _ int, i int64) error {
 		off := int(i*4099) % (len(block) - int(tc.size))

@@ -19,7 +19,7 @@ func TestMeasureHTTP(t *testing.T) {
 	ctx := context.Background()
 	cases := []apiCase{
 		{size: 4 * kib, c: 2, d: 300 * time.Millisecond},
-		{size: mib, c: 2, d: 300 * time.Millisecond, maxOps: 6},
+		{size: mib, c: 2, d: 300 * time.Millisecond, maxOps: 12},
 	}
 	rep, err := measureHTTP(ctx, t.TempDir(), 2, cases, t.Logf)
 	if err != nil {

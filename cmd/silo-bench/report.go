@@ -176,7 +176,7 @@ func (r *report) printHTTP(p func(string, ...any)) {
 	}
 	p("### Through HTTP (in-process server on loopback TCP, aws-sdk-go-v2, SigV4, keep-alive)")
 	p("")
-	p("Client PUTs carry %s. The null handler is a net/http server on loopback that discards PUT bodies and answers GETs with fixed bytes, driven by the same client at the same concurrency.", r.HTTP.Payload)
+	p("Client PUTs carry %s. The null handler is a net/http server on loopback that discards PUT bodies and answers GETs with fixed bytes, driven by the same client at the same concurrency, in %d alternating rounds with Silo.", r.HTTP.Payload, httpRounds)
 	p("")
 	p("| op | size | concurrency | Silo objects/s | Silo MiB/s | null handler objects/s | null handler MiB/s | Silo / null handler | Silo / storage API |")
 	p("|---|---|---|---|---|---|---|---|---|")
