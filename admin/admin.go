@@ -93,6 +93,7 @@ type Deps struct {
 	Info    InfoSource // nil: `mc admin info` reports no drives
 	Service Service    // nil: service restart/stop answer NotImplemented
 	KMS     kms.KMS    // nil: the KMS APIs answer XMinioKMSNotConfigured
+	Rotator KeyRotator // nil: object key rotation answers NotImplemented
 }
 
 // Handler serves the admin API. Create it with New.

@@ -71,6 +71,7 @@ func newAdminHandler(cfg Config, e *engine, sys *iam.System, creds rootCredentia
 		Info:    adminInfo{e: e},
 		Service: svc,
 		KMS:     cfg.KMS,
+		Rotator: newKeyRotator(e, cfg.KMS),
 	})
 }
 

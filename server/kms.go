@@ -8,8 +8,10 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/silo-project/silo/admin"
 	"github.com/silo-project/silo/kms"
 	"github.com/silo-project/silo/kms/keystore"
+	"github.com/silo-project/silo/storage/crypt"
 )
 
 // KMSDir is where the embedded key service keeps its files on each drive.
@@ -60,4 +62,25 @@ func ensureDefaultKey(ctx context.Context, k kms.KMS, log *slog.Logger) {
 	default:
 		log.Warn("key service: cannot ensure the default key exists", "key", k.DefaultKey(), "err", err)
 	}
+}
+
+// keyRotator adapts crypt.Rotate to admin.KeyRotator.
+type keyRotator struct {
+	st crypt.RotateStore
+	k  kms.KMS
+}
+
+// newKeyRotator returns nil (no rotation) when no key service is configured.
+func newKeyRotator(e *engine, k kms.KMS) admin.KeyRotator {
+	if k == nil {
+		return nil
+	}
+	return keyRotator{st: e.Store, k: k}
+}
+
+func (r keyRotator) RotateKeys(ctx context.Context, req admin.RotateRequest) (admin.RotateResult, error) {
+	res, err := crypt.Rotate(ctx, r.st, r.k, crypt.RotateOptions{
+		Bucket: req.Bucket, Prefix: req.Prefix, OldKey: req.OldKey, NewKey: req.NewKey,
+	})
+	return admin.RotateResult{Rotated: res.Rotated, Skipped: res.Skipped, Failed: res.Failed, Errors: res.Errors}, err
 }
