@@ -51,9 +51,8 @@ func (b *bucketPolicies) get(ctx context.Context, bucket string) (*policy.Policy
 	}
 	doc, err := b.store.GetBucketConfig(ctx, bucket, storage.ConfigPolicy)
 	switch {
-	case errors.Is(err, storage.ErrBucketNotFound):
-		return nil, nil // not cached: the bucket may be created
-	case errors.Is(err, storage.ErrConfigNotFound):
+	case errors.Is(err, storage.ErrBucketNotFound), errors.Is(err, storage.ErrConfigNotFound):
+		// Cached too: creating the bucket calls ForgetBucket.
 		p = nil
 	case err != nil:
 		return nil, fmt.Errorf("iam: bucket policy of %q: %w", bucket, err)

@@ -198,10 +198,10 @@ func actionMatches(pat, action string) bool {
 	if pat == "*" {
 		return true
 	}
-	if !hasWildcard(pat) {
-		return strings.EqualFold(pat, action)
+	if strings.IndexByte(pat, '*') < 0 && strings.IndexByte(pat, '?') < 0 {
+		return len(pat) == len(action) && strings.EqualFold(pat, action)
 	}
-	return wildcardMatch(strings.ToLower(pat), strings.ToLower(action))
+	return matchWildcardFold(pat, action)
 }
 
 // requestKind returns the resource kind used to match a request for action:

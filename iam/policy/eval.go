@@ -53,17 +53,25 @@ func (d Decision) String() string {
 // evalContext is the request as statements see it.
 type evalContext struct {
 	args  *Args
-	conds map[string][]string // lower-cased keys
+	conds map[string][]string // lower-cased keys; built on first use
 	kind  ResourceKind
 	arn   string
 }
 
-func newEvalContext(args *Args) *evalContext {
-	ec := &evalContext{args: args, conds: make(map[string][]string, len(args.Conditions)+2)}
-	for k, v := range args.Conditions {
-		lk := strings.ToLower(k)
-		ec.conds[lk] = append(ec.conds[lk], v...)
+// cond returns the request's values of the lower-cased condition key.
+func (ec *evalContext) cond(key string) []string {
+	if ec.conds == nil {
+		ec.conds = make(map[string][]string, len(ec.args.Conditions))
+		for k, v := range ec.args.Conditions {
+			lk := strings.ToLower(k)
+			ec.conds[lk] = append(ec.conds[lk], v...)
+		}
 	}
+	return ec.conds[key]
+}
+
+func newEvalContext(args *Args) *evalContext {
+	ec := &evalContext{args: args}
 	ec.kind = requestKind(args.Action, args.Object)
 	ec.arn = resourceARN(ec.kind, args.Bucket, args.Object)
 	return ec
@@ -75,7 +83,7 @@ func newEvalContext(args *Args) *evalContext {
 // ("Anonymous" without an account). A key with several values cannot be
 // substituted.
 func (ec *evalContext) lookupVariable(key string) (string, bool) {
-	if v := ec.conds[key]; len(v) == 1 {
+	if v := ec.cond(key); len(v) == 1 {
 		return v[0], true
 	} else if len(v) > 1 {
 		return "", false

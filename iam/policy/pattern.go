@@ -129,9 +129,60 @@ func (p pattern) match(s string) bool {
 // wildcardMatch reports whether s matches the wildcard text pat ('*' any
 // sequence, '?' one character), with no policy variables.
 func wildcardMatch(pat, s string) bool {
-	p, _ := compilePattern(pat, nil)
-	return p.match(s)
+	return matchWildcard(pat, s)
+}
+
+// matchWildcard is pattern.match for wildcard text without policy
+// variables, working on the strings directly (no allocation): '*' matches
+// any run of characters, '?' exactly one character, everything else itself.
+// Backtracking resumes on character boundaries, so '?' never matches part
+// of a multi-byte character.
+func matchWildcard(p, s string) bool { return matchWildcardCase(p, s, false) }
+
+// matchWildcardFold is matchWildcard ignoring ASCII case (action names).
+func matchWildcardFold(p, s string) bool { return matchWildcardCase(p, s, true) }
+
+func matchWildcardCase(p, s string, fold bool) bool {
+	pi, si := 0, 0
+	starP, starS := -1, 0
+	for si < len(s) {
+		if pi < len(p) {
+			switch p[pi] {
+			case '*':
+				starP, starS = pi, si
+				pi++
+				continue
+			case '?':
+				_, n := utf8.DecodeRuneInString(s[si:])
+				pi++
+				si += n
+				continue
+			}
+			if p[pi] == s[si] || fold && lowerASCII(p[pi]) == lowerASCII(s[si]) {
+				pi++
+				si++
+				continue
+			}
+		}
+		if starP < 0 {
+			return false
+		}
+		_, n := utf8.DecodeRuneInString(s[starS:])
+		starS += n
+		pi, si = starP+1, starS
+	}
+	for pi < len(p) && p[pi] == '*' {
+		pi++
+	}
+	return pi == len(p)
 }
 
 // hasWildcard reports whether s contains '*' or '?'.
 func hasWildcard(s string) bool { return strings.ContainsAny(s, "*?") }
+
+func lowerASCII(b byte) byte {
+	if 'A' <= b && b <= 'Z' {
+		return b + 'a' - 'A'
+	}
+	return b
+}

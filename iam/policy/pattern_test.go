@@ -1,6 +1,9 @@
 package policy
 
-import "testing"
+import (
+	"testing"
+	"unicode/utf8"
+)
 
 func TestWildcardMatch(t *testing.T) {
 	tests := []struct {
@@ -222,4 +225,24 @@ func TestVariablesAsWildcards(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzMatchWildcard checks the allocation-free matcher against the compiled
+// pattern matcher.
+func FuzzMatchWildcard(f *testing.F) {
+	for _, c := range [][2]string{
+		{"*??", "€"}, {"arn:aws:s3:::b/*", "arn:aws:s3:::b/k"}, {"a*b?c", "aXXbYc"}, {"*", ""}, {"?", ""},
+		{"*é*", "xéy"}, {"a**b", "ab"}, {"??", "é"}, {"*?x", "€x"}, {"photos/*/cat?.jpg", "photos/2024/cat1.jpg"},
+	} {
+		f.Add(c[0], c[1])
+	}
+	f.Fuzz(func(t *testing.T, pat, s string) {
+		p, _ := compilePattern(pat, nil)
+		if !utf8.ValidString(pat) || !utf8.ValidString(s) {
+			return
+		}
+		if got, want := matchWildcard(pat, s), p.match(s); got != want {
+			t.Fatalf("matchWildcard(%q, %q) = %v, compiled pattern says %v", pat, s, got, want)
+		}
+	})
 }

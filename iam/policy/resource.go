@@ -54,6 +54,9 @@ func resourceMatches(pat, arn string, lookup lookupFunc) bool {
 	if pat == "*" {
 		return true
 	}
+	if lookup == nil || !strings.Contains(pat, "${") {
+		return matchWildcard(pat, arn)
+	}
 	p, ok := compilePattern(pat, lookup)
 	return ok && p.match(arn)
 }
