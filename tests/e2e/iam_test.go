@@ -16,17 +16,17 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 )
 
-// mcRunner runs mc against srv with a private config dir trusting srv's CA.
-type mcRunner struct {
+// iamMC runs mc against srv with a private config dir trusting srv's CA.
+type iamMC struct {
 	t   *testing.T
 	bin string
 	cfg string
 	env []string
 }
 
-func newMC(t *testing.T, srv *server) *mcRunner {
+func newIAMMC(t *testing.T, srv *server) *iamMC {
 	t.Helper()
-	m := &mcRunner{t: t, bin: requireTool(t, mcPath(t)), cfg: t.TempDir()}
+	m := &iamMC{t: t, bin: requireTool(t, mcPath(t)), cfg: t.TempDir()}
 	if srv.tls {
 		ca, err := os.ReadFile(srv.caFile)
 		if err != nil {
@@ -44,12 +44,12 @@ func newMC(t *testing.T, srv *server) *mcRunner {
 	return m
 }
 
-func (m *mcRunner) run(args ...string) result {
+func (m *iamMC) run(args ...string) result {
 	m.t.Helper()
 	return runCmd(m.t, m.env, "", m.bin, append([]string{"--config-dir", m.cfg, "--no-color", "--disable-pager"}, args...)...)
 }
 
-func (m *mcRunner) must(args ...string) result {
+func (m *iamMC) must(args ...string) result {
 	m.t.Helper()
 	r := m.run(args...)
 	if r.err != nil {
@@ -59,7 +59,7 @@ func (m *mcRunner) must(args ...string) result {
 }
 
 // refused asserts that an mc command fails with one of the given messages.
-func (m *mcRunner) refused(why string, args ...string) {
+func (m *iamMC) refused(why string, args ...string) {
 	m.t.Helper()
 	r := m.run(args...)
 	out := r.stdout + r.stderr
@@ -109,7 +109,7 @@ func sessionClient(srv *server, ak, sk, token string) *s3.Client {
 func TestIAMSeedScenario(t *testing.T) {
 	t.Parallel()
 	srv := tlsServer(t)
-	mc := newMC(t, srv)
+	mc := newIAMMC(t, srv)
 	tmp := t.TempDir()
 	photos, logs := uniqueBucket(t, "photos"), uniqueBucket(t, "logs")
 	alice := "alice-" + strings.TrimPrefix(photos, "e2e-photos-")
@@ -227,7 +227,7 @@ func TestIAMSeedScenario(t *testing.T) {
 func TestIAMAnonymousBucketPolicy(t *testing.T) {
 	t.Parallel()
 	eachServer(t, func(t *testing.T, srv *server) {
-		mc := newMC(t, srv)
+		mc := newIAMMC(t, srv)
 		bucket := uniqueBucket(t, "anon")
 		mc.must("mb", "local/"+bucket)
 		mc.must("cp", writeFile(t, t.TempDir(), "pub.txt", "public data"), "local/"+bucket+"/pub.txt")
@@ -296,7 +296,7 @@ func TestIAMSurvivesRestart(t *testing.T) {
 			}
 		}
 	}()
-	mc := newMC(t, srv)
+	mc := newIAMMC(t, srv)
 	tmp := t.TempDir()
 	bucket := uniqueBucket(t, "keep")
 	mc.must("mb", "local/"+bucket)
