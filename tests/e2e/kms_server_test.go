@@ -1,0 +1,188 @@
+package e2e
+
+import (
+	"bytes"
+	"context"
+	"encoding/base64"
+	"io"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/encrypt"
+
+	"github.com/silo-project/silo/kms/kes"
+	"github.com/silo-project/silo/kms/kmstest"
+)
+
+// kmsServerProc is a running `silo kms server`.
+type kmsServerProc struct {
+	cmd      *exec.Cmd
+	out      *bytes.Buffer
+	endpoint string
+	exited   chan struct{}
+}
+
+var kmsListening = regexp.MustCompile(`listening on (https://\S+)`)
+
+// startKMSServerProc starts `silo kms server` on address with the keystore
+// in dir and waits for it to listen.
+func startKMSServerProc(t *testing.T, bin, dir, address string, files map[string]string) *kmsServerProc {
+	t.Helper()
+	logf, err := os.OpenFile(filepath.Join(dir, "kms.log"), os.O_CREATE|os.O_WRONLY|os.O_APPEND, 0o644)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &kmsServerProc{out: &bytes.Buffer{}, exited: make(chan struct{})}
+	p.cmd = exec.Command(bin, "kms", "server", "--address", address, "--dir", filepath.Join(dir, "keystore"),
+		"--cert", files["server.crt"], "--key", files["server.key"], "--identity-cert", files["client.crt"])
+	p.cmd.Env = serverEnv([]string{"SILO_KMS_ROOT_KEY_FILE=" + files["root.key"]})
+	pr, pw := io.Pipe()
+	p.cmd.Stdout = io.MultiWriter(logf, pw)
+	p.cmd.Stderr = logf
+	if err := p.cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	go func() { _ = p.cmd.Wait(); logf.Close(); pw.Close(); close(p.exited) }()
+	t.Cleanup(p.kill)
+	found := make(chan string, 1)
+	go func() {
+		b := make([]byte, 4096)
+		var seen []byte
+		for {
+			n, err := pr.Read(b)
+			seen = append(seen, b[:n]...)
+			if m := kmsListening.FindSubmatch(seen); m != nil {
+				found <- string(m[1])
+				_, _ = io.Copy(io.Discard, pr)
+				return
+			}
+			if err != nil {
+				return
+			}
+		}
+	}()
+	select {
+	case p.endpoint = <-found:
+		return p
+	case <-p.exited:
+		t.Fatalf("kms server exited at start; log:\n%s", tailFile(filepath.Join(dir, "kms.log"), 20))
+	case <-time.After(30 * time.Second):
+		t.Fatal("kms server did not start")
+	}
+	return nil
+}
+
+func (p *kmsServerProc) kill() {
+	select {
+	case <-p.exited:
+	default:
+		_ = p.cmd.Process.Kill()
+		<-p.exited
+	}
+}
+
+// TestKMSServerOutage runs silo against a separate `silo kms server`
+// process (KES API, mutual TLS) and kills the key server while silo runs:
+// requests that need a key fail with 503 at once and write nothing,
+// requests that need none still work, and everything works again when
+// the key server is back.
+func TestKMSServerOutage(t *testing.T) {
+	t.Parallel()
+	bin, err := suite.binary()
+	if err != nil {
+		t.Fatalf("silo binary: %v", err)
+	}
+	dir := filepath.Join(suite.root, "kms-outage")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	server, client := kmstest.NewCert(t, "kms", "127.0.0.1"), kmstest.NewCert(t, "silo")
+	files := map[string]string{}
+	for name, data := range map[string][]byte{
+		"server.crt": server.CertPEM, "server.key": server.KeyPEM,
+		"client.crt": client.CertPEM, "client.key": client.KeyPEM,
+		"root.key": []byte(base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{0x33}, 32))),
+	} {
+		files[name] = filepath.Join(dir, name)
+		if err := os.WriteFile(files[name], data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ks := startKMSServerProc(t, bin, dir, "127.0.0.1:0", files)
+	srv, err := startServerEnv(bin, filepath.Join(dir, "silo"), false, append(defaultServerEnv(),
+		"SILO_KMS_KES_ENDPOINT="+ks.endpoint, "SILO_KMS_KES_KEY_NAME=silo-sse",
+		"SILO_KMS_KES_CERT_FILE="+files["client.crt"], "SILO_KMS_KES_KEY_FILE="+files["client.key"],
+		"SILO_KMS_KES_CAPATH="+files["server.crt"]))
+	if err != nil {
+		t.Fatalf("start silo with the KES client: %v", err)
+	}
+	defer func() {
+		if err := srv.stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	if want := kes.Identity(client.X509); len(want) != 64 {
+		t.Fatalf("identity %q", want)
+	}
+
+	ctx := context.Background()
+	c := newMinioClient(t, srv, false)
+	bucket := uniqueBucket(t, "kmsout")
+	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	sse := minio.PutObjectOptions{ServerSideEncryption: encrypt.NewSSE()}
+	data := randomData(200_000, 91)
+	if _, err := c.PutObject(ctx, bucket, "before", bytes.NewReader(data), int64(len(data)), sse); err != nil {
+		t.Fatalf("SSE-S3 PUT with the key server up: %v", err)
+	}
+	minioAssertObject(t, c, bucket, "before", data)
+
+	ks.kill()
+	for i, try := range []func() error{
+		func() error {
+			_, err := c.PutObject(ctx, bucket, "during", bytes.NewReader(data), int64(len(data)), sse)
+			return err
+		},
+		func() error {
+			r, err := c.GetObject(ctx, bucket, "before", minio.GetObjectOptions{})
+			if err == nil {
+				_, err = io.ReadAll(r)
+				r.Close()
+			}
+			return err
+		},
+	} {
+		start := time.Now()
+		err := try()
+		if resp := minio.ToErrorResponse(err); resp.StatusCode != http.StatusServiceUnavailable {
+			t.Fatalf("request %d with the key server down: %v (status %d), want 503", i, err, resp.StatusCode)
+		}
+		if d := time.Since(start); d > 10*time.Second {
+			t.Errorf("request %d took %v to fail", i, d)
+		}
+	}
+	if _, err := c.StatObject(ctx, bucket, "during", minio.StatObjectOptions{}); minio.ToErrorResponse(err).Code != "NoSuchKey" {
+		t.Fatalf("the refused PUT left an object: %v", err)
+	}
+	if _, err := c.PutObject(ctx, bucket, "plain", strings.NewReader("no key needed"), 13, minio.PutObjectOptions{}); err != nil {
+		t.Fatalf("plain PUT with the key server down: %v", err)
+	}
+
+	back := startKMSServerProc(t, bin, dir, strings.TrimPrefix(ks.endpoint, "https://"), files)
+	if back.endpoint != ks.endpoint {
+		t.Fatalf("key server back on %s, want %s", back.endpoint, ks.endpoint)
+	}
+	minioAssertObject(t, c, bucket, "before", data)
+	if _, err := c.PutObject(ctx, bucket, "after", bytes.NewReader(data), int64(len(data)), sse); err != nil {
+		t.Fatalf("SSE-S3 PUT after the key server came back: %v", err)
+	}
+	minioAssertObject(t, c, bucket, "after", data)
+}
