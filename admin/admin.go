@@ -60,6 +60,9 @@ type IAM interface {
 	RemoveServiceAccount(ctx context.Context, accessKey string) error
 	ListServiceAccounts(ctx context.Context, parent string) ([]iam.ServiceAccount, error)
 	ServiceAccountInfo(ctx context.Context, accessKey string) (iam.ServiceAccount, error)
+
+	ListSessions(ctx context.Context, parent string) ([]iam.SessionInfo, error)
+	Session(ctx context.Context, accessKey string) (iam.SessionInfo, error)
 }
 
 // Service stops or restarts the server process; the server implements it.

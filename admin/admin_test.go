@@ -427,3 +427,54 @@ func TestInfoAndService(t *testing.T) {
 		t.Fatalf("alice stopped the server: %d", r.status)
 	}
 }
+
+func TestTemporaryAccounts(t *testing.T) {
+	e := newEnv(t)
+	root := rootCreds
+	for _, u := range []string{"alice", "bob"} {
+		e.mustOK(e.do(&root, http.MethodPut, "add-user?accessKey="+u, e.encrypted(root, map[string]string{"secretKey": u + "secret12"})))
+	}
+	alice := iam.Credentials{AccessKey: "alice", SecretKey: "alicesecret12"}
+	bob := iam.Credentials{AccessKey: "bob", SecretKey: "bobsecret12"}
+	exp := time.Now().Add(time.Hour).UTC().Truncate(time.Second)
+	e.iam.sessions["STSKEY1"] = iam.SessionInfo{AccessKey: "STSKEY1", Parent: "alice", Expiration: exp}
+
+	var keys map[string]accessKeysJSON
+	e.decrypt(root, e.do(&root, http.MethodGet, "list-access-keys-bulk?users=alice&listType=sts-only", nil), &keys)
+	if sts := keys["alice"].STSKeys; len(sts) != 1 || sts[0].AccessKey != "STSKEY1" || !sts[0].Expiration.Equal(exp) || len(keys["alice"].ServiceAccounts) != 0 {
+		t.Fatalf("sts keys = %+v", keys)
+	}
+	e.decrypt(alice, e.do(&alice, http.MethodGet, "list-access-keys-bulk?users=alice&listType=all", nil), &keys)
+	if len(keys["alice"].STSKeys) != 1 {
+		t.Fatalf("own sts keys = %+v", keys)
+	}
+	if r := e.do(&bob, http.MethodGet, "list-access-keys-bulk?users=alice&listType=sts-only", nil); r.status != http.StatusForbidden {
+		t.Fatalf("bob listed alice's sessions: %d", r.status)
+	}
+	var info struct {
+		ParentUser    string     `json:"parentUser"`
+		ImpliedPolicy bool       `json:"impliedPolicy"`
+		Expiration    *time.Time `json:"expiration"`
+	}
+	e.decrypt(alice, e.do(&alice, http.MethodGet, "temporary-account-info?accessKey=STSKEY1", nil), &info)
+	if info.ParentUser != "alice" || !info.ImpliedPolicy || info.Expiration == nil || !info.Expiration.Equal(exp) {
+		t.Fatalf("temporary-account-info = %+v", info)
+	}
+	tests := []struct {
+		name   string
+		cred   iam.Credentials
+		key    string
+		status int
+	}{
+		{"another user's session", bob, "STSKEY1", http.StatusForbidden},
+		{"unknown key, no permission", bob, "NOPE", http.StatusForbidden},
+		{"unknown key, root", root, "NOPE", http.StatusNotFound},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if r := e.do(&tt.cred, http.MethodGet, "temporary-account-info?accessKey="+tt.key, nil); r.status != tt.status {
+				t.Fatalf("got %d %+v, want %d", r.status, r.err, tt.status)
+			}
+		})
+	}
+}

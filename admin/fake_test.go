@@ -20,6 +20,7 @@ type fakeIAM struct {
 	groups   map[string]*iam.GroupInfo
 	policies map[string][]byte
 	accounts map[string]*fakeAccount
+	sessions map[string]iam.SessionInfo
 }
 
 type fakeUser struct {
@@ -36,7 +37,7 @@ func newFakeIAM(root iam.Credentials) *fakeIAM {
 	return &fakeIAM{root: root, users: map[string]*fakeUser{}, groups: map[string]*iam.GroupInfo{},
 		policies: map[string][]byte{"readonly": []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::*"]}]}`),
 			"consoleAdmin": []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["admin:*","s3:*"],"Resource":["arn:aws:s3:::*"]}]}`)},
-		accounts: map[string]*fakeAccount{}}
+		accounts: map[string]*fakeAccount{}, sessions: map[string]iam.SessionInfo{}}
 }
 
 func (f *fakeIAM) SecretKey(_ context.Context, ak string) (string, error) {
@@ -363,6 +364,28 @@ func (f *fakeIAM) ServiceAccountInfo(_ context.Context, ak string) (iam.ServiceA
 		return iam.ServiceAccount{}, iam.ErrNoSuchServiceAccount
 	}
 	return a.sa, nil
+}
+
+func (f *fakeIAM) ListSessions(_ context.Context, parent string) ([]iam.SessionInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	var out []iam.SessionInfo
+	for _, t := range f.sessions {
+		if t.Parent == parent {
+			out = append(out, t)
+		}
+	}
+	return out, nil
+}
+
+func (f *fakeIAM) Session(_ context.Context, ak string) (iam.SessionInfo, error) {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	t, ok := f.sessions[ak]
+	if !ok {
+		return iam.SessionInfo{}, iam.ErrNoSuchAccessKey
+	}
+	return t, nil
 }
 
 var _ IAM = (*fakeIAM)(nil)

@@ -452,13 +452,19 @@ func TestAdminServiceStop(t *testing.T) {
 // adminCall sends one admin API request signed by the given credentials.
 func adminCall(t *testing.T, srv *server, ak, sk, method, api string, body []byte) (int, map[string]string) {
 	t.Helper()
+	return adminCallToken(t, srv, ak, sk, "", method, api, body)
+}
+
+// adminCallToken is adminCall with temporary credentials' session token.
+func adminCallToken(t *testing.T, srv *server, ak, sk, token, method, api string, body []byte) (int, map[string]string) {
+	t.Helper()
 	req, err := http.NewRequest(method, srv.endpoint+"/minio/admin/v3/"+api, bytes.NewReader(body))
 	if err != nil {
 		t.Fatal(err)
 	}
 	sum := sha256.Sum256(body)
 	req.Header.Set("X-Amz-Content-Sha256", hex.EncodeToString(sum[:]))
-	req = signer.SignV4(*req, ak, sk, "", "")
+	req = signer.SignV4(*req, ak, sk, token, "")
 	resp, err := srv.client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -524,4 +530,57 @@ func TestAdminBadInput(t *testing.T) {
 			t.Fatalf("got %d %v", status, e)
 		}
 	})
+}
+
+// TestAdminTemporaryCredentials: an STS session (AssumeRole with
+// minio-go) is listed and described by `mc admin accesskey`, may ask about
+// itself with its session token, and is refused with a forged or missing
+// token.
+func TestAdminTemporaryCredentials(t *testing.T) {
+	t.Parallel()
+	srv := tlsServer(t)
+	mc := newAdminMC(t, srv)
+	user := strings.ToLower(uniqueBucket(t, "sts"))
+	mc.must("admin", "user", "add", "silo", user, "stsusersecret1")
+	creds, err := credentials.NewSTSAssumeRole(srv.endpoint, credentials.STSAssumeRoleOptions{
+		AccessKey: user, SecretKey: "stsusersecret1", DurationSeconds: 900, Location: region})
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, err := creds.GetWithContext(&credentials.CredContext{Client: srv.client})
+	if err != nil {
+		t.Fatalf("AssumeRole: %v", err)
+	}
+	if out := mc.must("admin", "accesskey", "list", "silo", user); !strings.Contains(out, v.AccessKeyID+", expires:") || !strings.Contains(out, "sts: true") {
+		t.Fatalf("accesskey list: %q", out)
+	}
+	var info struct {
+		ParentUser    string `json:"parentUser"`
+		ImpliedPolicy bool   `json:"impliedPolicy"`
+	}
+	mc.json(&info, "admin", "accesskey", "info", "silo", v.AccessKeyID)
+	if info.ParentUser != user || !info.ImpliedPolicy {
+		t.Fatalf("accesskey info: %+v", info)
+	}
+	tests := []struct {
+		name   string
+		token  string
+		status int
+		code   string
+	}{
+		{"own session token", v.SessionToken, http.StatusOK, ""},
+		{"forged token", v.SessionToken + "x", http.StatusForbidden, "InvalidTokenId"},
+		{"no token", "", http.StatusForbidden, "InvalidTokenId"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			status, e := adminCallToken(t, srv, v.AccessKeyID, v.SecretAccessKey, tt.token, http.MethodGet, "temporary-account-info?accessKey="+v.AccessKeyID, nil)
+			if status != tt.status || e["Code"] != tt.code {
+				t.Fatalf("got %d %v, want %d %s", status, e, tt.status, tt.code)
+			}
+		})
+	}
+	if status, e := adminCallToken(t, srv, v.AccessKeyID, v.SecretAccessKey, v.SessionToken, http.MethodGet, "list-users", nil); status != http.StatusForbidden || e["Code"] != "AccessDenied" {
+		t.Fatalf("session of a user without admin rights listed users: %d %v", status, e)
+	}
 }
