@@ -3,6 +3,8 @@ package payload
 import (
 	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -115,4 +117,27 @@ func FuzzDecrypt(f *testing.F) {
 			t.Fatal("data returned with an error")
 		}
 	})
+}
+
+// TestDecryptMCVector decrypts a body recorded from the real `mc admin user
+// add cap alice alicesecret1` (root secret "rootsecret123"): the format and
+// the argon2id parameters match the client's.
+func TestDecryptMCVector(t *testing.T) {
+	enc, err := os.ReadFile(filepath.Join("testdata", "mc-add-user.bin"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if enc[saltLen] != Argon2idAESGCM {
+		t.Fatalf("algorithm byte %#x", enc[saltLen])
+	}
+	got, err := Decrypt("rootsecret123", enc, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `{"secretKey":"alicesecret1","status":"enabled"}`; string(got) != want {
+		t.Fatalf("decrypted %q, want %q", got, want)
+	}
+	if _, err := Decrypt("rootsecret124", enc, 0); !errors.Is(err, ErrNotAuthentic) {
+		t.Fatalf("wrong secret: %v", err)
+	}
 }
