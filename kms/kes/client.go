@@ -350,6 +350,9 @@ func (c *Client) Decrypt(ctx context.Context, name string, ciphertext []byte, kc
 	if err := c.write(ctx, PathDecrypt+name, DecryptRequest{Ciphertext: ciphertext, Context: text}, decodeJSON(&resp)); err != nil {
 		return nil, mapError(err, "decrypt", name)
 	}
+	if len(resp.Plaintext) != kms.SecretSize {
+		return nil, fmt.Errorf("%w: kes: decrypt %q: %d bytes, not a data key", kms.ErrDecrypt, name, len(resp.Plaintext))
+	}
 	return resp.Plaintext, nil
 }
 
