@@ -22,10 +22,7 @@ const (
 
 // Options tunes Open.
 type Options struct {
-	// BatchDelay is the longest a metadata commit waits to share its fsync
-	// with concurrent commits (bbolt group commit). 0 means 1ms.
-	BatchDelay time.Duration
-	Logger     *slog.Logger
+	Logger *slog.Logger
 }
 
 // Drive is one opened local drive. Its methods are safe for concurrent use.
@@ -34,6 +31,8 @@ type Drive struct {
 	sys  string
 	db   *bolt.DB
 	log  *slog.Logger
+	// group queues metadata changes for group commit (commit.go).
+	group groupCommit
 }
 
 // Open opens the drive at root: it creates the system, data and tmp
@@ -57,15 +56,12 @@ func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
 		}
 	}
 	db, err := bolt.Open(filepath.Join(sys, dbFile), 0o600, &bolt.Options{
-		Timeout:      2 * time.Second,
-		FreelistType: bolt.FreelistMapType,
+		Timeout:        2 * time.Second,
+		FreelistType:   bolt.FreelistMapType,
+		NoFreelistSync: true,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("open drive %s: metadata: %w: %w", root, storage.ErrDriveFaulty, err)
-	}
-	db.MaxBatchDelay = opts.BatchDelay
-	if db.MaxBatchDelay <= 0 {
-		db.MaxBatchDelay = time.Millisecond
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{[]byte(bktBuckets), []byte(bktConfig), []byte(bktDataDirs)} {
@@ -116,9 +112,10 @@ func (d *Drive) View(ctx context.Context, fn func(*Tx) error) error {
 	})
 }
 
-// Update runs fn in a read-write metadata transaction committed through
-// bbolt's group commit (DB.Batch): fn may run more than once and must only
-// depend on what it reads through the Tx. It returns the data dirs that fn's
+// Update runs fn in a read-write metadata transaction shared with the
+// changes of concurrent callers (group commit, see commit.go) and returns
+// once it is durable: fn may run more than once and must only depend on
+// what it reads through the Tx. It returns the data dirs that fn's
 // changes left unreferenced; the caller removes them with Release once the
 // change is final (it may still undo it when a quorum was missed).
 func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) (freed []string, err error) {
@@ -128,19 +125,7 @@ func (d *Drive) Update(ctx context.Context, fn func(*Tx) error) (freed []string,
 	if err := d.Online(); err != nil {
 		return nil, err
 	}
-	var remove []string
-	err = d.db.Batch(func(btx *bolt.Tx) error {
-		t := &Tx{tx: btx, d: d}
-		if err := fn(t); err != nil {
-			return err
-		}
-		remove = t.remove
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return remove, nil
+	return d.commit(fn)
 }
 
 // Release removes data dirs returned by Update, logging failures.

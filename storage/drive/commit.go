@@ -1,0 +1,112 @@
+package drive
+
+import (
+	"errors"
+	"sync"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// Group commit. Every metadata change of a drive goes through one queue:
+// whoever finds no commit running becomes the committer, takes everything
+// queued and applies it in ONE bbolt read-write transaction, so one pair
+// of fdatasyncs makes the whole group durable. Changes that arrive while a
+// group is being synced form the next group. Unlike bbolt's DB.Batch there
+// is no timer: a lone change commits at once (no added latency at low
+// load), and under load groups grow by themselves to what arrives during
+// one sync.
+
+// maxGroup caps the changes committed in one transaction.
+const maxGroup = 512
+
+// commitReq is one queued change and, once committed, its outcome.
+type commitReq struct {
+	fn     func(*Tx) error
+	remove []string // data dirs the change freed
+	err    error
+	done   chan struct{}
+}
+
+// groupCommit is a drive's commit queue.
+type groupCommit struct {
+	mu    sync.Mutex
+	queue []*commitReq
+	busy  bool // a committer is running
+}
+
+// errFnFailed aborts a group transaction when one change fails.
+var errFnFailed = errors.New("a change of the group failed")
+
+// commit queues fn and returns once it is durable (or failed).
+func (d *Drive) commit(fn func(*Tx) error) ([]string, error) {
+	req := &commitReq{fn: fn, done: make(chan struct{})}
+	g := &d.group
+	g.mu.Lock()
+	g.queue = append(g.queue, req)
+	lead := !g.busy
+	g.busy = true
+	g.mu.Unlock()
+	if lead {
+		d.runGroup()
+	}
+	<-req.done
+	return req.remove, req.err
+}
+
+// runGroup commits the queued changes as one group, then hands the
+// committer role to a new goroutine when more changes queued meanwhile
+// (so a caller never keeps committing for others after its own change).
+func (d *Drive) runGroup() {
+	g := &d.group
+	g.mu.Lock()
+	n := min(len(g.queue), maxGroup)
+	batch := g.queue[:n:n]
+	g.queue = g.queue[n:]
+	if len(g.queue) == 0 {
+		g.queue = nil
+	}
+	g.mu.Unlock()
+	d.commitGroup(batch)
+	g.mu.Lock()
+	more := len(g.queue) > 0
+	g.busy = more
+	g.mu.Unlock()
+	if more {
+		go d.runGroup()
+	}
+}
+
+// commitGroup applies batch in one transaction. A change that fails is
+// answered with its error and the transaction is redone without it, so the
+// others commit as if it had run alone and failed (it left no effect).
+func (d *Drive) commitGroup(batch []*commitReq) {
+	for len(batch) > 0 {
+		failed := -1
+		var fnErr error
+		err := d.db.Update(func(btx *bolt.Tx) error {
+			for i, r := range batch {
+				t := &Tx{tx: btx, d: d}
+				if err := r.fn(t); err != nil {
+					failed, fnErr = i, err
+					return errFnFailed
+				}
+				r.remove = t.remove
+			}
+			return nil
+		})
+		if failed < 0 {
+			for _, r := range batch {
+				if err != nil {
+					r.remove = nil
+				}
+				r.err = err
+				close(r.done)
+			}
+			return
+		}
+		r := batch[failed]
+		r.remove, r.err = nil, fnErr
+		close(r.done)
+		batch = append(batch[:failed:failed], batch[failed+1:]...)
+	}
+}
