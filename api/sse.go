@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"hash"
 	"io"
 	"net"
 	"net/http"
@@ -179,7 +178,7 @@ type sealedWrite struct {
 	key    crypt.ObjectKey
 	sealed crypt.Sealed
 	ck     *customerKey
-	sum    hash.Hash // MD5 of the plaintext
+	sum    *asyncMD5 // MD5 of the plaintext, when needed (SSE-S3 ETag, Content-MD5)
 	n      int64     // plaintext bytes read
 }
 
@@ -199,7 +198,17 @@ func (s *server) newSealedWrite(c *call, p *crypt.Params, ck *customerKey, key s
 	if err != nil {
 		return nil, err
 	}
-	return &sealedWrite{key: ok, sealed: sealed, ck: ck, sum: md5.New()}, nil
+	return newSealedWriter(c, ok, sealed, ck), nil
+}
+
+// newSealedWriter returns the sealedWrite of key; it hashes the plaintext
+// only when the ETag or a Content-MD5 needs it.
+func newSealedWriter(c *call, key crypt.ObjectKey, sealed crypt.Sealed, ck *customerKey) *sealedWrite {
+	w := &sealedWrite{key: key, sealed: sealed, ck: ck}
+	if sealed.Method == crypt.MethodS3 || c.r.Header.Get("Content-MD5") != "" {
+		w.sum = newAsyncMD5(c.ctx)
+	}
+	return w
 }
 
 // Read counts and hashes the plaintext.
@@ -207,7 +216,9 @@ func (w *sealedWrite) tee(r io.Reader) io.Reader {
 	return readerFunc(func(p []byte) (int, error) {
 		n, err := r.Read(p)
 		w.n += int64(n)
-		w.sum.Write(p[:n])
+		if w.sum != nil {
+			w.sum.Write(p[:n])
+		}
 		return n, err
 	})
 }
@@ -232,7 +243,7 @@ func (w *sealedWrite) wrap(r io.Reader, size int64, part int) (io.Reader, int64,
 
 // checkMD5 compares the plaintext MD5 with Content-MD5 (the store saw only ciphertext).
 func (w *sealedWrite) checkMD5(contentMD5 []byte) error {
-	if len(contentMD5) > 0 && string(contentMD5) != string(w.sum.Sum(nil)) {
+	if len(contentMD5) > 0 && (w.sum == nil || string(contentMD5) != string(w.sum.Sum())) {
 		return storage.ErrBadDigest
 	}
 	return nil
@@ -241,8 +252,8 @@ func (w *sealedWrite) checkMD5(contentMD5 []byte) error {
 // etag is the ETag S3 gives an encrypted object or part: the plaintext MD5
 // for SSE-S3, otherwise the store's (an MD5 of the ciphertext, not of the data).
 func (w *sealedWrite) etag(stored string) string {
-	if w.sealed.Method == crypt.MethodS3 {
-		return hex.EncodeToString(w.sum.Sum(nil))
+	if w.sealed.Method == crypt.MethodS3 && w.sum != nil {
+		return hex.EncodeToString(w.sum.Sum())
 	}
 	return stored
 }

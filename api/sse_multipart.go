@@ -1,7 +1,6 @@
 package api
 
 import (
-	"crypto/md5"
 	"fmt"
 	"net/http"
 
@@ -51,7 +50,7 @@ func (s *server) partSealer(c *call, uploadID string) (*sealedWrite, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &sealedWrite{key: key, sealed: sealed, ck: ck, sum: md5.New()}, nil
+	return newSealedWriter(c, key, sealed, ck), nil
 }
 
 // commitPart checks Content-MD5 on the plaintext and sets the part's ETag.

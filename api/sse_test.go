@@ -57,7 +57,12 @@ type sseEnv struct {
 	store *erasure.Store
 }
 
-func newSSEEnv(t *testing.T, tlsOn bool) *sseEnv {
+func newSSEEnv(t testing.TB, tlsOn bool) *sseEnv {
+	return newSSEEnvConfig(t, tlsOn, Config{})
+}
+
+// newSSEEnvConfig is newSSEEnv with cfg (region and logger are set here).
+func newSSEEnvConfig(t testing.TB, tlsOn bool, cfg Config) *sseEnv {
 	t.Helper()
 	dir := t.TempDir()
 	var drives []string
@@ -77,7 +82,8 @@ func newSSEEnv(t *testing.T, tlsOn bool) *sseEnv {
 	}
 	fk := &flakyKMS{KMS: sk}
 	root := iam.NewRootOnly(iam.Credentials{AccessKey: testAccessKey, SecretKey: testSecretKey})
-	h, err := New(Config{Region: testRegion, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}, Deps{
+	cfg.Region, cfg.Logger = testRegion, slog.New(slog.NewTextHandler(io.Discard, nil))
+	h, err := New(cfg, Deps{
 		Store: st, Auth: sigv4.NewVerifier(sigv4.Config{Region: testRegion, Credentials: root}), Authz: root, KMS: fk,
 	})
 	if err != nil {
@@ -104,7 +110,7 @@ func newSSEEnv(t *testing.T, tlsOn bool) *sseEnv {
 // customer is an SSE-C key in the SDK's form.
 type customer struct{ alg, key, md5 *string }
 
-func newCustomer(t *testing.T) customer {
+func newCustomer(t testing.TB) customer {
 	k := make([]byte, 32)
 	_, _ = rand.Read(k)
 	sum := md5.Sum(k)
