@@ -145,7 +145,24 @@ func TestKMSServerOutage(t *testing.T) {
 	}
 	minioAssertObject(t, c, bucket, "before", data)
 
+	// Keys created through silo's KMS API land on the key server.
+	if status, body := kmsAdminCall(t, srv, http.MethodPost, "/minio/kms/v1/key/create?key-id=tenant"); status != http.StatusOK {
+		t.Fatalf("create a key through silo: %d %s", status, body)
+	}
+	if status, body := kmsAdminCall(t, srv, http.MethodGet, "/minio/kms/v1/key/list?pattern=*"); status != http.StatusOK ||
+		!bytes.Contains(body, []byte(`"name":"tenant"`)) || !bytes.Contains(body, []byte(`"name":"silo-sse"`)) {
+		t.Fatalf("key list through silo: %d %s; want tenant and the default key silo-sse", status, body)
+	}
+
 	ks.kill()
+	if status, body := kmsAdminCall(t, srv, http.MethodGet, "/minio/kms/v1/status"); status != http.StatusOK ||
+		!bytes.Contains(body, []byte(`"offline"`)) {
+		t.Fatalf("KMS status with the key server down: %d %s; want the endpoint offline", status, body)
+	}
+	if status, body := kmsAdminCall(t, srv, http.MethodGet, "/minio/kms/v1/key/status?key-id=tenant"); status != http.StatusOK ||
+		!bytes.Contains(body, []byte(`"encryption-error"`)) {
+		t.Fatalf("key status with the key server down: %d %s; want an encryption error", status, body)
+	}
 	for i, try := range []func() error{
 		func() error {
 			_, err := c.PutObject(ctx, bucket, "during", bytes.NewReader(data), int64(len(data)), sse)
