@@ -221,7 +221,11 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 			ClientAuth: tls.RequireAnyClientCert,
 		},
 		ReadHeaderTimeout: 10 * time.Second,
-		IdleTimeout:       90 * time.Second,
+		// Bodies are at most kes.MaxBody: a request that takes longer
+		// than this is a slow client holding a connection.
+		ReadTimeout:  time.Minute,
+		WriteTimeout: time.Minute,
+		IdleTimeout:  90 * time.Second,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "silo kms server listening on https://%s (%d client identities, default key %s)\n",
