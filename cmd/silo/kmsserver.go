@@ -226,7 +226,7 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 		ReadTimeout:  time.Minute,
 		WriteTimeout: time.Minute,
 		IdleTimeout:  90 * time.Second,
-		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+		ErrorLog:     slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	fmt.Fprintf(stdout, "silo kms server listening on https://%s (%d client identities, default key %s)\n",
 		ln.Addr(), len(c.identities), c.defaultKey)
