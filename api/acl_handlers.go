@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"io"
 	"net/http"
@@ -28,12 +29,16 @@ func (s *server) writeACL(c *call, a acl) error {
 // newACL reads the ACL a Put*Acl request sets on a resource owned by o:
 // from x-amz-acl / x-amz-grant-* or from an AccessControlPolicy body, not
 // both, and not neither.
-func newACL(c *call, o, bucketOwner s3xml.Owner) (acl, error) {
+func (s *server) newACL(c *call, o, bucketOwner s3xml.Owner) (acl, error) {
 	a, explicit, err := requestedACL(c.r.Header, o, bucketOwner)
 	if err != nil {
 		return acl{}, err
 	}
-	p, berr := s3xml.DecodeAccessControlPolicy(c.body())
+	body, err := s.readConfigBody(c, false)
+	if err != nil {
+		return acl{}, err
+	}
+	p, berr := s3xml.DecodeAccessControlPolicy(bytes.NewReader(body))
 	var se *s3err.Error
 	switch {
 	case errors.As(berr, &se): // a malformed body, not an empty one
@@ -73,7 +78,7 @@ func (s *server) putBucketAcl(c *call) error {
 	if err != nil {
 		return err
 	}
-	a, err := newACL(c, cur.Owner, cur.Owner)
+	a, err := s.newACL(c, cur.Owner, cur.Owner)
 	if err != nil {
 		return err
 	}
@@ -135,7 +140,7 @@ func (s *server) putObjectAcl(c *call) error {
 	if err != nil {
 		return err
 	}
-	a, err := newACL(c, cur.Owner, bucketACL.Owner)
+	a, err := s.newACL(c, cur.Owner, bucketACL.Owner)
 	if err != nil {
 		return err
 	}

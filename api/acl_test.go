@@ -206,6 +206,11 @@ func TestACLsAndPublicAccessBlock(t *testing.T) {
 	})
 
 	t.Run("bad public access block", func(t *testing.T) {
+		good := []byte(`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>`)
+		resp, rb := do(t, signedRequest(t, http.MethodPut, e.srv.URL+"/"+b+"?publicAccessBlock", testSecretKey, good, map[string]string{"Content-MD5": md5b64([]byte("other"))}))
+		if resp.StatusCode != 400 || errorCode(rb) != "BadDigest" {
+			t.Fatalf("wrong Content-MD5: %d %s", resp.StatusCode, rb)
+		}
 		for _, body := range []string{`<PublicAccessBlockConfiguration><BlockPublicAcls>yes</BlockPublicAcls></PublicAccessBlockConfiguration>`, `<Other/>`, `{`} {
 			if status, code := rawStatus(t, http.MethodPut, e.srv.URL+"/"+b+"?publicAccessBlock", []byte(body), nil); status != 400 || code != "MalformedXML" {
 				t.Fatalf("bad block %s: %d %s", body, status, code)

@@ -19,7 +19,11 @@ const corsVary = "Origin, Access-Control-Request-Headers, Access-Control-Request
 // putBucketCors serves PutBucketCors: the validated rules replace the
 // bucket's CORS configuration.
 func (s *server) putBucketCors(c *call) error {
-	cfg, err := s3xml.DecodeCORS(c.body())
+	body, err := s.readConfigBody(c, false)
+	if err != nil {
+		return err
+	}
+	cfg, err := s3xml.DecodeCORS(bytes.NewReader(body))
 	if err != nil {
 		return err
 	}

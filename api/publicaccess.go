@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
 	"github.com/silo-project/silo/storage"
@@ -8,7 +9,11 @@ import (
 
 // putPublicAccessBlock serves PutPublicAccessBlock.
 func (s *server) putPublicAccessBlock(c *call) error {
-	cfg, err := s3xml.DecodePublicAccessBlock(c.body())
+	body, err := s.readConfigBody(c, false)
+	if err != nil {
+		return err
+	}
+	cfg, err := s3xml.DecodePublicAccessBlock(bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
@@ -33,7 +38,11 @@ func (s *server) deletePublicAccessBlock(c *call) error {
 // to BucketOwnerEnforced is refused while the bucket ACL grants anyone but
 // the owner (InvalidBucketAclWithObjectOwnership), as S3 does.
 func (s *server) putBucketOwnershipControls(c *call) error {
-	oc, err := s3xml.DecodeOwnershipControls(c.body())
+	body, err := s.readConfigBody(c, false)
+	if err != nil {
+		return err
+	}
+	oc, err := s3xml.DecodeOwnershipControls(bytes.NewReader(body))
 	if err != nil {
 		return err
 	}
