@@ -97,7 +97,8 @@ func (s *server) publicPolicy(ctx context.Context, bucket string) (bool, error) 
 // bucket's access controls: RestrictPublicBuckets takes from anonymous
 // callers what a public bucket policy gave them, and ACL grants (bucket
 // and object, minus public grants under IgnorePublicAcls, none under
-// BucketOwnerEnforced but the owner's) allow what IAM alone did not.
+// BucketOwnerEnforced but the owner's) allow what IAM alone did not,
+// unless IAM refused explicitly (iam.ErrExplicitDeny).
 func (s *server) checkAccess(c *call, req iam.Request, authzErr error) error {
 	if req.Bucket == "" {
 		return authzErr
@@ -119,7 +120,7 @@ func (s *server) checkAccess(c *call, req iam.Request, authzErr error) error {
 		}
 		return nil
 	}
-	if !errors.Is(authzErr, iam.ErrAccessDenied) {
+	if !errors.Is(authzErr, iam.ErrAccessDenied) || errors.Is(authzErr, iam.ErrExplicitDeny) {
 		return authzErr
 	}
 	ok, err := s.aclAllows(c, req)

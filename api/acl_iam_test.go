@@ -95,6 +95,15 @@ func TestOwnersAndGrantsWithUsers(t *testing.T) {
 		must(getObj(ctx, bob, b, "doc")) // a grant to bob himself is not public
 	})
 
+	t.Run("explicit deny beats a grant", func(t *testing.T) {
+		deny := `{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":{"AWS":["arn:aws:iam::123456789012:user/bob"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::` + b + `/*"]}]}`
+		_, err := e.root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(b), Policy: aws.String(deny)})
+		must(err)
+		wantCode(t, getObj(ctx, bob, b, "doc"), "AccessDenied")
+		_, err = e.root.DeleteBucketPolicy(ctx, &s3.DeleteBucketPolicyInput{Bucket: aws.String(b)})
+		must(err)
+		must(getObj(ctx, bob, b, "doc"))
+	})
 	t.Run("public policies", func(t *testing.T) {
 		const pb = "polbkt"
 		_, err := e.root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String(pb)})

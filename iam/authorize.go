@@ -117,8 +117,13 @@ func (s *System) Authorize(ctx context.Context, req Request) error {
 		if err != nil {
 			return err
 		}
-		if bp != nil && policy.Decide(args, bp) == policy.Allow {
-			return nil
+		if bp != nil {
+			switch policy.Decide(args, bp) {
+			case policy.Allow:
+				return nil
+			case policy.Deny:
+				return fmt.Errorf("anonymous %s on %q: %w: %w", req.Action, req.Bucket, ErrExplicitDeny, ErrAccessDenied)
+			}
 		}
 		return fmt.Errorf("anonymous %s on %q: %w", req.Action, req.Bucket, ErrAccessDenied)
 	}
@@ -146,7 +151,7 @@ func (s *System) Authorize(ctx context.Context, req Request) error {
 	args.Conditions = withConditions(req.Conditions, now, p.user, p.kind)
 	for _, n := range p.narrow {
 		if n.Decision(args) != policy.Allow {
-			return fmt.Errorf("%s on %q not allowed by the session or inline policy: %w", req.Action, req.Bucket, ErrAccessDenied)
+			return fmt.Errorf("%s on %q not allowed by the session or inline policy: %w: %w", req.Action, req.Bucket, ErrExplicitDeny, ErrAccessDenied)
 		}
 	}
 	if p.root {
@@ -162,7 +167,7 @@ func (s *System) Authorize(ctx context.Context, req Request) error {
 		bpDec = policy.Decide(args, bp)
 	}
 	if idDec == policy.Deny || bpDec == policy.Deny {
-		return fmt.Errorf("%s on %q explicitly denied: %w", req.Action, req.Bucket, ErrAccessDenied)
+		return fmt.Errorf("%s on %q: %w: %w", req.Action, req.Bucket, ErrExplicitDeny, ErrAccessDenied)
 	}
 	if idDec == policy.Allow || bpDec == policy.Allow {
 		return nil

@@ -9,6 +9,10 @@ import (
 var (
 	// ErrAccessDenied is returned by Authorize when no policy allows the request.
 	ErrAccessDenied = errors.New("access denied")
+	// ErrExplicitDeny is wrapped, together with ErrAccessDenied, when a Deny
+	// statement or a session or inline policy refused the request: no grant
+	// from elsewhere (an ACL) may lift that refusal.
+	ErrExplicitDeny = errors.New("explicitly denied")
 	// ErrNoSuchAccessKey is returned by SecretKey for an unknown access key.
 	ErrNoSuchAccessKey = errors.New("no such access key")
 )
