@@ -26,7 +26,7 @@ type principal struct {
 	kind    string           // aws:PrincipalType
 }
 
-// resolve checks accessKey's credential chain as of now. Callers hold s.mu.
+// resolve checks accessKey's credential chain as of now. Callers hold s.mu or s.wmu.
 // Errors: ErrNoSuchAccessKey, ErrAccessDenied (disabled or expired
 // identity or parent), ErrExpiredToken.
 func (s *System) resolve(accessKey string, depth int) (principal, error) {
@@ -176,7 +176,7 @@ func (s *System) Authorize(ctx context.Context, req Request) error {
 }
 
 // identityPolicies returns the policies of user and of its enabled groups.
-// Callers hold s.mu.
+// Callers hold s.mu or s.wmu.
 func (s *System) identityPolicies(userKey string) []*policy.Policy {
 	u, ok := s.users[userKey]
 	if !ok {

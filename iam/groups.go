@@ -7,12 +7,12 @@ import (
 	"strings"
 )
 
-// putGroup stores d and caches it. Callers hold s.mu.
+// putGroup stores d and caches it. Callers hold s.wmu.
 func (s *System) putGroup(ctx context.Context, d groupDoc) error {
 	if err := s.persist(ctx, docGroupPrefix+d.Name, d); err != nil {
 		return err
 	}
-	s.groups[d.Name] = &group{d}
+	s.locked(func() { s.groups[d.Name] = &group{d} })
 	return nil
 }
 
@@ -22,8 +22,8 @@ func (s *System) AddGroupMembers(ctx context.Context, groupName string, members 
 	if err := checkName("group", groupName); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	for _, m := range members {
 		if _, ok := s.users[m]; !ok {
 			return fmt.Errorf("group member %q: %w", m, ErrNoSuchUser)
@@ -47,8 +47,8 @@ func (s *System) AddGroupMembers(ctx context.Context, groupName string, members 
 // RemoveGroupMembers removes members from group. With no members it removes
 // the group itself, which must then have no members (ErrGroupNotEmpty).
 func (s *System) RemoveGroupMembers(ctx context.Context, groupName string, members []string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	g, ok := s.groups[groupName]
 	if !ok {
 		return fmt.Errorf("group %q: %w", groupName, ErrNoSuchGroup)
@@ -60,7 +60,7 @@ func (s *System) RemoveGroupMembers(ctx context.Context, groupName string, membe
 		if err := s.remove(ctx, docGroupPrefix+groupName); err != nil {
 			return err
 		}
-		delete(s.groups, groupName)
+		s.locked(func() { delete(s.groups, groupName) })
 		return nil
 	}
 	for _, m := range members {
@@ -79,8 +79,8 @@ func (s *System) RemoveGroupMembers(ctx context.Context, groupName string, membe
 // SetGroupEnabled enables or disables a group; a disabled group's policies
 // no longer apply to its members.
 func (s *System) SetGroupEnabled(ctx context.Context, groupName string, enabled bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	g, ok := s.groups[groupName]
 	if !ok {
 		return fmt.Errorf("group %q: %w", groupName, ErrNoSuchGroup)

@@ -63,13 +63,13 @@ func (s *System) SetPolicy(ctx context.Context, name string, doc []byte) error {
 	if err != nil {
 		return fmt.Errorf("policy %q: %w", name, err)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	d := policyDoc{Name: name, Document: slices.Clone(doc), Updated: s.now().UTC()}
 	if err := s.persist(ctx, docPolicyPrefix+name, d); err != nil {
 		return err
 	}
-	s.policies[name] = &namedPolicy{policyDoc: d, parsed: p}
+	s.locked(func() { s.policies[name] = &namedPolicy{policyDoc: d, parsed: p} })
 	return nil
 }
 
@@ -80,8 +80,8 @@ func (s *System) DeletePolicy(ctx context.Context, name string) error {
 	if _, builtin := policy.BuiltIn(name); builtin {
 		return fmt.Errorf("policy %q is built in: %w", name, ErrInvalidArgument)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if _, ok := s.policies[name]; !ok {
 		return fmt.Errorf("policy %q: %w", name, ErrNoSuchPolicy)
 	}
@@ -106,12 +106,12 @@ func (s *System) DeletePolicy(ctx context.Context, name string) error {
 	if err := s.remove(ctx, docPolicyPrefix+name); err != nil {
 		return err
 	}
-	delete(s.policies, name)
+	s.locked(func() { delete(s.policies, name) })
 	return nil
 }
 
 // policyDocument returns the document of a named or built-in policy.
-// Callers hold s.mu.
+// Callers hold s.mu or s.wmu.
 func (s *System) policyDocument(name string) ([]byte, bool) {
 	if p, ok := s.policies[name]; ok {
 		return slices.Clone(p.Document), true
@@ -123,7 +123,7 @@ func (s *System) policyDocument(name string) ([]byte, bool) {
 	return nil, false
 }
 
-// lookupPolicy returns the parsed named or built-in policy. Callers hold s.mu.
+// lookupPolicy returns the parsed named or built-in policy. Callers hold s.mu or s.wmu.
 func (s *System) lookupPolicy(name string) *policy.Policy {
 	if p, ok := s.policies[name]; ok {
 		return p.parsed
@@ -176,8 +176,8 @@ func (s *System) changeAttachments(ctx context.Context, policies []string, userN
 	if (userName == "") == (groupName == "") || len(policies) == 0 {
 		return fmt.Errorf("name policies and exactly one of user or group: %w", ErrInvalidArgument)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	for _, p := range policies {
 		if s.lookupPolicy(p) == nil {
 			return fmt.Errorf("policy %q: %w", p, ErrNoSuchPolicy)

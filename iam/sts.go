@@ -91,13 +91,16 @@ func (s *System) AssumeRole(ctx context.Context, parent string, duration time.Du
 	if err != nil {
 		return TempCredentials{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if _, isSession := s.sessions[parent]; isSession {
 		return TempCredentials{}, fmt.Errorf("temporary credentials cannot assume a role: %w", ErrInvalidArgument)
 	}
 	if _, err := s.resolve(parent, 0); err != nil {
 		return TempCredentials{}, err
+	}
+	if err := s.purgeExpired(ctx); err != nil {
+		s.log.Warn("iam: purging expired sessions", "err", err)
 	}
 	creds := newCredentials()
 	for s.keyInUse(creds.AccessKey) {
@@ -113,7 +116,7 @@ func (s *System) AssumeRole(ctx context.Context, parent string, duration time.Du
 	if err := s.persist(ctx, name, d); err != nil {
 		return TempCredentials{}, err
 	}
-	s.sessions[d.AccessKey] = &session{sessionDoc: d, secret: creds.SecretKey, parsed: parsed}
+	s.locked(func() { s.sessions[d.AccessKey] = &session{sessionDoc: d, secret: creds.SecretKey, parsed: parsed} })
 	return TempCredentials{Credentials: creds, SessionToken: token, Expiration: exp}, nil
 }
 
@@ -122,10 +125,16 @@ func (t *session) checkToken(token string) bool {
 	return subtle.ConstantTimeCompare([]byte(hashToken(token)), []byte(t.TokenHash)) == 1
 }
 
-// PurgeExpiredSessions removes the sessions that expired more than a day ago.
+// PurgeExpiredSessions removes the sessions that expired more than a day
+// ago. AssumeRole does it too, so the store does not grow with dead sessions.
 func (s *System) PurgeExpiredSessions(ctx context.Context) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
+	return s.purgeExpired(ctx)
+}
+
+// purgeExpired is PurgeExpiredSessions; callers hold s.wmu.
+func (s *System) purgeExpired(ctx context.Context) error {
 	now := s.now()
 	for k, t := range s.sessions {
 		if t.Expiration.Add(sessionGrace).After(now) {
@@ -134,7 +143,7 @@ func (s *System) PurgeExpiredSessions(ctx context.Context) error {
 		if err := s.remove(ctx, docSessionPrefix+k); err != nil {
 			return err
 		}
-		delete(s.sessions, k)
+		s.locked(func() { delete(s.sessions, k) })
 	}
 	return nil
 }

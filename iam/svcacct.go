@@ -88,14 +88,14 @@ func (s *System) loadSvcAcct(name string, doc []byte) error {
 	return nil
 }
 
-// putSvcAcct stores d and caches it. Callers hold s.mu.
+// putSvcAcct stores d and caches it. Callers hold s.wmu.
 func (s *System) putSvcAcct(ctx context.Context, d svcAcctDoc, secret string, parsed *policy.Policy) error {
 	name := docSvcAcctPrefix + d.AccessKey
 	d.Secret = s.seal.seal(name, secret)
 	if err := s.persist(ctx, name, d); err != nil {
 		return err
 	}
-	s.svcaccts[d.AccessKey] = &svcAcct{svcAcctDoc: d, secret: secret, parsed: parsed}
+	s.locked(func() { s.svcaccts[d.AccessKey] = &svcAcct{svcAcctDoc: d, secret: secret, parsed: parsed} })
 	return nil
 }
 
@@ -159,8 +159,8 @@ func (s *System) AddServiceAccount(ctx context.Context, parent string, opts Serv
 	if err != nil {
 		return Credentials{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if !s.isRoot(parent) {
 		if _, ok := s.users[parent]; !ok {
 			return Credentials{}, fmt.Errorf("service account parent %q: %w", parent, ErrNoSuchUser)
@@ -205,8 +205,8 @@ func (s *System) UpdateServiceAccount(ctx context.Context, accessKey string, upd
 	if upd.Expiration != nil && !upd.Expiration.IsZero() && !upd.Expiration.After(now) {
 		return fmt.Errorf("service account expiration must lie in the future: %w", ErrInvalidArgument)
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	a, ok := s.svcaccts[accessKey]
 	if !ok {
 		return fmt.Errorf("service account %q: %w", accessKey, ErrNoSuchServiceAccount)
@@ -237,8 +237,8 @@ func (s *System) UpdateServiceAccount(ctx context.Context, accessKey string, upd
 // RemoveServiceAccount removes a service account and the sessions it
 // opened. Errors: ErrNoSuchServiceAccount.
 func (s *System) RemoveServiceAccount(ctx context.Context, accessKey string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if _, ok := s.svcaccts[accessKey]; !ok {
 		return fmt.Errorf("service account %q: %w", accessKey, ErrNoSuchServiceAccount)
 	}
@@ -248,7 +248,7 @@ func (s *System) RemoveServiceAccount(ctx context.Context, accessKey string) err
 	if err := s.remove(ctx, docSvcAcctPrefix+accessKey); err != nil {
 		return err
 	}
-	delete(s.svcaccts, accessKey)
+	s.locked(func() { delete(s.svcaccts, accessKey) })
 	return nil
 }
 

@@ -82,6 +82,11 @@ type System struct {
 	now    func() time.Time
 	bucket *bucketPolicies
 
+	// wmu serialises changes, which write the store before taking mu
+	// (briefly) to update the maps, so authorization never waits for a
+	// durable write. Writers read the maps holding only wmu; readers take
+	// mu. Map values are never modified in place.
+	wmu      sync.Mutex
 	mu       sync.RWMutex
 	users    map[string]*user
 	groups   map[string]*group
@@ -211,6 +216,13 @@ func (s *System) loadDoc(name string, doc []byte) error {
 	return nil
 }
 
+// locked runs fn holding mu: the only way changes touch the maps.
+func (s *System) locked(fn func()) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	fn()
+}
+
 // isRoot reports whether accessKey is the root access key.
 func (s *System) isRoot(accessKey string) bool {
 	return subtle.ConstantTimeCompare([]byte(accessKey), []byte(s.root.AccessKey)) == 1
@@ -259,8 +271,8 @@ func (s *System) AddUser(ctx context.Context, accessKey, secretKey string) error
 	if err := checkSecretKey(secretKey); err != nil {
 		return err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	u, exists := s.users[accessKey]
 	if !exists && s.keyInUse(accessKey) {
 		return fmt.Errorf("access key %q is reserved or in use: %w", accessKey, ErrInvalidArgument)
@@ -273,22 +285,22 @@ func (s *System) AddUser(ctx context.Context, accessKey, secretKey string) error
 	return s.putUser(ctx, d, secretKey)
 }
 
-// putUser stores d with secret and caches it. Callers hold s.mu.
+// putUser stores d with secret and caches it. Callers hold s.wmu.
 func (s *System) putUser(ctx context.Context, d userDoc, secret string) error {
 	name := docUserPrefix + d.AccessKey
 	d.Secret = s.seal.seal(name, secret)
 	if err := s.persist(ctx, name, d); err != nil {
 		return err
 	}
-	s.users[d.AccessKey] = &user{userDoc: d, secret: secret}
+	s.locked(func() { s.users[d.AccessKey] = &user{userDoc: d, secret: secret} })
 	return nil
 }
 
 // RemoveUser removes a user, its service accounts, its sessions and its
 // group memberships.
 func (s *System) RemoveUser(ctx context.Context, accessKey string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	if _, ok := s.users[accessKey]; !ok {
 		return fmt.Errorf("user %q: %w", accessKey, ErrNoSuchUser)
 	}
@@ -311,12 +323,12 @@ func (s *System) RemoveUser(ctx context.Context, accessKey string) error {
 	if err := s.remove(ctx, docUserPrefix+accessKey); err != nil {
 		return err
 	}
-	delete(s.users, accessKey)
+	s.locked(func() { delete(s.users, accessKey) })
 	return nil
 }
 
 // removeDependants removes the service accounts and sessions whose parent
-// is parent (and, transitively, theirs). Callers hold s.mu.
+// is parent (and, transitively, theirs). Callers hold s.wmu.
 func (s *System) removeDependants(ctx context.Context, parent string) error {
 	for k, a := range s.svcaccts {
 		if a.Parent == parent {
@@ -326,7 +338,7 @@ func (s *System) removeDependants(ctx context.Context, parent string) error {
 			if err := s.remove(ctx, docSvcAcctPrefix+k); err != nil {
 				return err
 			}
-			delete(s.svcaccts, k)
+			s.locked(func() { delete(s.svcaccts, k) })
 		}
 	}
 	for k, t := range s.sessions {
@@ -334,7 +346,7 @@ func (s *System) removeDependants(ctx context.Context, parent string) error {
 			if err := s.remove(ctx, docSessionPrefix+k); err != nil {
 				return err
 			}
-			delete(s.sessions, k)
+			s.locked(func() { delete(s.sessions, k) })
 		}
 	}
 	return nil
@@ -343,8 +355,8 @@ func (s *System) removeDependants(ctx context.Context, parent string) error {
 // SetUserEnabled enables or disables a user. A disabled user's service
 // accounts and sessions are refused too.
 func (s *System) SetUserEnabled(ctx context.Context, accessKey string, enabled bool) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.wmu.Lock()
+	defer s.wmu.Unlock()
 	u, ok := s.users[accessKey]
 	if !ok {
 		return fmt.Errorf("user %q: %w", accessKey, ErrNoSuchUser)
@@ -355,7 +367,7 @@ func (s *System) SetUserEnabled(ctx context.Context, accessKey string, enabled b
 	return s.putUser(ctx, d, u.secret)
 }
 
-// userInfo builds the UserInfo of u. Callers hold s.mu.
+// userInfo builds the UserInfo of u. Callers hold s.mu or s.wmu.
 func (s *System) userInfo(u *user) UserInfo {
 	info := UserInfo{AccessKey: u.AccessKey, Enabled: u.Enabled, Policies: slices.Clone(u.Policies), Updated: u.Updated}
 	for name, g := range s.groups {

@@ -528,3 +528,77 @@ func TestRestartKeepsEverything(t *testing.T) {
 		}
 	})
 }
+
+// TestConcurrentChangesAndAuthorize runs changes beside authorization (run
+// with -race): authorization stays consistent and never fails spuriously.
+func TestConcurrentChangesAndAuthorize(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	s := e.sys
+	must(t, s.AddUser(ctx, "alice", "alicesecret"))
+	must(t, s.SetPolicy(ctx, "photos-rw", []byte(photosPolicy)))
+	must(t, s.AttachPolicies(ctx, []string{"photos-rw"}, "alice", ""))
+	var wg sync.WaitGroup
+	errs := make(chan error, 100)
+	for w := range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range 20 {
+				name := "u" + string(rune('a'+w)) + strings.Repeat("x", i%3+1)
+				if err := s.AddUser(ctx, name, "secret1234"); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.AttachPolicies(ctx, []string{"readonly"}, name, ""); err != nil {
+					errs <- err
+					return
+				}
+				if _, err := s.AssumeRole(ctx, "alice", time.Hour, nil); err != nil {
+					errs <- err
+					return
+				}
+				if err := s.RemoveUser(ctx, name); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for range 200 {
+				if err := e.allowed("alice", "", "s3:GetObject", "photos", "a"); err != nil {
+					errs <- err
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Error(err)
+	}
+}
+
+func TestExpiredSessionsPurged(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	must(t, e.sys.AddUser(ctx, "alice", "alicesecret"))
+	old, err := e.sys.AssumeRole(ctx, "alice", 15*time.Minute, nil)
+	must(t, err)
+	e.clk.advance(sessionGrace + time.Hour)
+	_, err = e.sys.AssumeRole(ctx, "alice", 15*time.Minute, nil)
+	must(t, err)
+	docs, err := e.store.SystemDocs(ctx, docSessionPrefix)
+	must(t, err)
+	if _, ok := docs[docSessionPrefix+old.AccessKey]; ok || len(docs) != 1 {
+		t.Fatalf("session documents after purge: %d (old one kept: %v)", len(docs), ok)
+	}
+	if _, err := e.sys.SecretKey(ctx, old.AccessKey); !errors.Is(err, ErrNoSuchAccessKey) {
+		t.Fatalf("SecretKey(purged session) = %v", err)
+	}
+}
