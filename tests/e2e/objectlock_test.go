@@ -184,7 +184,7 @@ func TestObjectLock(t *testing.T) {
 	mc.must(t, "retention", "set", "compliance", "1d", mb+"/compliance.bin")
 	checkCompliance := func(t *testing.T) {
 		t.Helper()
-		r := mc.must(t, "retention", "info", "--json", mb+"/compliance.bin")
+		r := mc.must(t, "retention", "info", "--json", "--version-id", compVID, mb+"/compliance.bin")
 		if !strings.Contains(r.stdout, "COMPLIANCE") {
 			t.Errorf("mc retention info:\n%s", r.stdout)
 		}
@@ -298,6 +298,10 @@ func TestObjectLock(t *testing.T) {
 	})
 
 	t.Run("survives-restart", func(t *testing.T) {
+		mc.must(t, "tag", "set", "--version-id", compVID, mb+"/compliance.bin", "keep=forever")
+		cli.must(t, "s3api", "put-bucket-tagging", "--bucket", bucket, "--tagging", `{"TagSet":[{"Key":"archive","Value":"yes"}]}`)
+		cli.must(t, "s3api", "delete-object", "--bucket", bucket, "--key", "compliance.bin") // a delete marker on top
+		before := cli.must(t, "s3api", "list-object-versions", "--bucket", bucket).stdout
 		if err := srv.stop(); err != nil {
 			t.Fatalf("stop: %v", err)
 		}
@@ -305,6 +309,15 @@ func TestObjectLock(t *testing.T) {
 			t.Fatalf("restart: %v", err)
 		}
 		c = newAWSClient(srv, aws.RequestChecksumCalculationWhenSupported)
+		if after := cli.must(t, "s3api", "list-object-versions", "--bucket", bucket).stdout; after != before {
+			t.Errorf("version listing changed across the restart:\n%s\nvs\n%s", before, after)
+		}
+		if r := cli.must(t, "s3api", "get-object-tagging", "--bucket", bucket, "--key", "compliance.bin", "--version-id", compVID); !strings.Contains(r.stdout, "forever") {
+			t.Errorf("object tags after restart:\n%s", r.stdout)
+		}
+		if r := cli.must(t, "s3api", "get-bucket-tagging", "--bucket", bucket); !strings.Contains(r.stdout, "archive") {
+			t.Errorf("bucket tags after restart:\n%s", r.stdout)
+		}
 		checkCompliance(t)
 		mc.refused(t, "rm", "--version-id", heldVID, "--bypass", mb+"/held.bin")
 		r := cli.must(t, "s3api", "get-object-lock-configuration", "--bucket", bucket)
