@@ -20,31 +20,31 @@ import (
 	"github.com/aws/smithy-go"
 )
 
-// mcCLI runs MinIO's mc (as an external program) against one server with a
+// mcTool runs MinIO's mc (as an external program) against one server with a
 // private config dir.
-type mcCLI struct {
+type mcTool struct {
 	bin, cfgDir string
 	env         []string
 }
 
-func newMC(t *testing.T, srv *server) *mcCLI {
+func newMCTool(t *testing.T, srv *server) *mcTool {
 	t.Helper()
 	bin := requireTool(t, mcPath(t))
 	cfgDir := t.TempDir()
 	if srv.tls {
 		t.Fatal("newMC: plain HTTP servers only")
 	}
-	m := &mcCLI{bin: bin, cfgDir: cfgDir, env: clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")}
+	m := &mcTool{bin: bin, cfgDir: cfgDir, env: clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")}
 	m.must(t, "alias", "set", "silo", srv.endpoint, rootUser, rootPassword, "--api", "S3v4", "--path", "on")
 	return m
 }
 
-func (m *mcCLI) run(t testing.TB, args ...string) result {
+func (m *mcTool) run(t testing.TB, args ...string) result {
 	t.Helper()
 	return runCmd(t, m.env, "", m.bin, append([]string{"--config-dir", m.cfgDir, "--no-color", "--disable-pager"}, args...)...)
 }
 
-func (m *mcCLI) must(t testing.TB, args ...string) result {
+func (m *mcTool) must(t testing.TB, args ...string) result {
 	t.Helper()
 	r := m.run(t, args...)
 	if r.err != nil {
@@ -54,7 +54,7 @@ func (m *mcCLI) must(t testing.TB, args ...string) result {
 }
 
 // refused asserts that an mc command failed naming an object lock refusal.
-func (m *mcCLI) refused(t testing.TB, args ...string) {
+func (m *mcTool) refused(t testing.TB, args ...string) {
 	t.Helper()
 	r := m.run(t, args...)
 	if r.err == nil {
@@ -143,7 +143,7 @@ func TestObjectLock(t *testing.T) {
 		}
 	}()
 	ctx := context.Background()
-	mc := newMC(t, srv)
+	mc := newMCTool(t, srv)
 	cli := newAWSCLI(t, srv)
 	c := newAWSClient(srv, aws.RequestChecksumCalculationWhenSupported)
 	bucket := uniqueBucket(t, "lock")

@@ -14,7 +14,7 @@ func TestTaggingClients(t *testing.T) {
 	t.Parallel()
 	srv := httpServer(t)
 	a := newAWSCLI(t, srv)
-	mc := newMC(t, srv)
+	mc := newMCTool(t, srv)
 	bucket := uniqueBucket(t, "tags")
 	dir := t.TempDir()
 	small := filepath.Join(dir, "small.bin")

@@ -30,8 +30,7 @@ func TestVersioningAWSCLI(t *testing.T) {
 	}
 	put := func(body string) string {
 		t.Helper()
-		f := filepath.Join(dir, "body.txt")
-		writeFile(t, f, body)
+		f := writeFile(t, dir, "body.txt", body)
 		r := a.must(t, "s3api", "put-object", "--bucket", bucket, "--key", "notes.txt", "--body", f)
 		var out struct{ VersionId string }
 		if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.VersionId == "" {
@@ -43,7 +42,11 @@ func TestVersioningAWSCLI(t *testing.T) {
 		t.Helper()
 		f := filepath.Join(dir, "out.txt")
 		a.must(t, append(append([]string{"s3api", "get-object", "--bucket", bucket, "--key", "notes.txt"}, args...), f)...)
-		return readFile(t, f)
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
 	}
 	v1, v2 := put("first"), put("second")
 	if v1 == v2 {
@@ -186,22 +189,4 @@ func TestBucketFeaturesBoto3(t *testing.T) {
 	if r.err != nil || !strings.Contains(r.stdout, "ok scenario finished") {
 		t.Errorf("boto3 scenario:\n%s", r)
 	}
-}
-
-// writeFile writes body to path.
-func writeFile(t *testing.T, path, body string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(body), 0o600); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// readFile returns the content of path.
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	b, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(b)
 }
