@@ -51,7 +51,10 @@ type Client struct {
 	usePOST    atomic.Bool   // the server wants POST for create/generate/decrypt (older KES)
 }
 
-var _ kms.KMS = (*Client)(nil)
+var (
+	_ kms.KMS          = (*Client)(nil)
+	_ kms.KeyDescriber = (*Client)(nil)
+)
 
 // New returns a Client for cfg. It checks the configuration only; it does
 // not contact the servers.
@@ -354,6 +357,19 @@ func (c *Client) Decrypt(ctx context.Context, name string, ciphertext []byte, kc
 		return nil, fmt.Errorf("%w: kes: decrypt %q: %d bytes, not a data key", kms.ErrDecrypt, name, len(resp.Plaintext))
 	}
 	return resp.Plaintext, nil
+}
+
+// DescribeKey asks the server for a key's metadata. ErrKeyNotFound,
+// ErrUnavailable.
+func (c *Client) DescribeKey(ctx context.Context, name string) (kms.KeyInfo, error) {
+	if !kms.ValidKeyName(name) {
+		return kms.KeyInfo{}, fmt.Errorf("%w: %q", kms.ErrKeyNotFound, name)
+	}
+	var resp DescribeResponse
+	if err := c.do(ctx, http.MethodGet, PathDescribe+name, nil, decodeJSON(&resp)); err != nil {
+		return kms.KeyInfo{}, mapError(err, "describe", name)
+	}
+	return kms.KeyInfo{Name: name, CreatedAt: resp.CreatedAt}, nil
 }
 
 // Status asks the servers for their status: Online when one answers; an

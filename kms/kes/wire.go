@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // API paths; a key name or list prefix follows the trailing slash.
@@ -19,6 +20,7 @@ const (
 	PathList     = "/v1/key/list/"
 	PathGenerate = "/v1/key/generate/"
 	PathDecrypt  = "/v1/key/decrypt/"
+	PathDescribe = "/v1/key/describe/"
 )
 
 // MaxBody bounds every request and response body of the key API.
@@ -67,6 +69,14 @@ type StatusResponse struct {
 	Arch            string `json:"arch,omitempty"`
 	UpTime          int64  `json:"uptime,omitempty"`           // nanoseconds
 	KeyStoreLatency int64  `json:"keystore_latency,omitempty"` // milliseconds
+}
+
+// DescribeResponse is the answer of PathDescribe.
+type DescribeResponse struct {
+	Name      string    `json:"name"`
+	Algorithm string    `json:"algorithm,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	CreatedBy string    `json:"created_by,omitempty"`
 }
 
 // ErrorResponse is the body of every error answer.

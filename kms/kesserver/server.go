@@ -135,6 +135,7 @@ func apiRoutes() []route {
 		{kes.PathList, []string{http.MethodGet}, false, (*handler).list},
 		{kes.PathGenerate, []string{http.MethodPut, http.MethodPost}, true, (*handler).generate},
 		{kes.PathDecrypt, []string{http.MethodPut, http.MethodPost}, true, (*handler).decrypt},
+		{kes.PathDescribe, []string{http.MethodGet}, true, (*handler).describe},
 	}
 }
 
@@ -270,4 +271,20 @@ func (h *handler) decrypt(w http.ResponseWriter, r *http.Request, name string) {
 		return
 	}
 	writeJSON(w, kes.DecryptResponse{Plaintext: plain})
+}
+
+// describe answers a key's name and creation time; stores that do not
+// keep metadata (no kms.KeyDescriber) answer 501.
+func (h *handler) describe(w http.ResponseWriter, r *http.Request, name string) {
+	d, ok := h.cfg.Store.(kms.KeyDescriber)
+	if !ok {
+		writeError(w, http.StatusNotImplemented, kes.MsgNotSupported)
+		return
+	}
+	info, err := d.DescribeKey(r.Context(), name)
+	if err != nil {
+		h.storeError(w, r, err)
+		return
+	}
+	writeJSON(w, kes.DescribeResponse{Name: info.Name, Algorithm: "AES256", CreatedAt: info.CreatedAt})
 }

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/silo-project/silo/kms"
 )
@@ -45,7 +46,26 @@ func Run(t *testing.T, k kms.KMS) {
 	} else {
 		t.Run("FixedKeys", func(t *testing.T) { testFixedKeys(t, k, prefix) })
 	}
+	if d, ok := k.(kms.KeyDescriber); ok {
+		t.Run("DescribeKey", func(t *testing.T) { testDescribe(t, k, d, prefix) })
+	}
 	t.Run("Concurrent", func(t *testing.T) { testConcurrent(t, k) })
+}
+
+// testDescribe checks the optional kms.KeyDescriber: the default key has a
+// creation time in the past, a missing key is ErrKeyNotFound.
+func testDescribe(t *testing.T, k kms.KMS, d kms.KeyDescriber, prefix string) {
+	ctx := context.Background()
+	info, err := d.DescribeKey(ctx, k.DefaultKey())
+	if err != nil {
+		t.Fatalf("DescribeKey(default): %v", err)
+	}
+	if info.Name != k.DefaultKey() || info.CreatedAt.IsZero() || info.CreatedAt.After(time.Now().Add(time.Minute)) {
+		t.Fatalf("DescribeKey(default) = %+v", info)
+	}
+	if _, err := d.DescribeKey(ctx, prefix+"missing"); !errors.Is(err, kms.ErrKeyNotFound) {
+		t.Fatalf("DescribeKey(missing) = %v, want ErrKeyNotFound", err)
+	}
 }
 
 func randomHex(t *testing.T, n int) string {
