@@ -46,7 +46,7 @@ type iamEnv struct {
 	root  *s3.Client
 }
 
-func newIAMEnv(t *testing.T) *iamEnv {
+func newIAMEnv(t testing.TB) *iamEnv {
 	t.Helper()
 	st := openTestEngine(t)
 	clk := &iamClock{}

@@ -56,7 +56,7 @@ func newEnv(t *testing.T) *env {
 }
 
 // openTestEngine opens an erasure store on four temporary drives.
-func openTestEngine(t *testing.T) *erasure.Store {
+func openTestEngine(t testing.TB) *erasure.Store {
 	t.Helper()
 	dir := t.TempDir()
 	var drives []string
