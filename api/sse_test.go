@@ -16,11 +16,15 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
+	"github.com/minio/minio-go/v7/pkg/encrypt"
 
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
@@ -461,4 +465,62 @@ func TestSSEInsecureLoopback(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestSSEPostAndEmpty(t *testing.T) {
+	e := newSSEEnv(t, true)
+	ctx := t.Context()
+	t.Run("post sse-c", func(t *testing.T) {
+		ck := newCustomer(t)
+		mc, err := minio.New(strings.TrimPrefix(e.srv.URL, "https://"), &minio.Options{Secure: true, Transport: e.srv.Client().Transport,
+			Creds: miniocreds.NewStaticV4(testAccessKey, testSecretKey, ""), Region: testRegion})
+		if err != nil {
+			t.Fatal(err)
+		}
+		key, _ := base64.StdEncoding.DecodeString(*ck.key)
+		sse, err := encrypt.NewSSEC(key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := minio.NewPostPolicy()
+		_ = p.SetBucket("bkt")
+		_ = p.SetKey("posted")
+		_ = p.SetExpires(time.Now().Add(time.Hour))
+		p.SetEncryption(sse)
+		u, form, err := mc.PresignedPostPolicy(ctx, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		data := randomData(70000)
+		body, ct := postForm(t, form, "f.bin", data)
+		resp, err := e.srv.Client().Post(u.String(), ct, body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusNoContent || resp.Header.Get(sseCPrefix+"algorithm") != "AES256" {
+			t.Fatalf("POST: %d %s %v", resp.StatusCode, b, resp.Header)
+		}
+		got, _, err := e.get(t, &s3.GetObjectInput{Key: aws.String("posted"), SSECustomerAlgorithm: ck.alg, SSECustomerKey: ck.key, SSECustomerKeyMD5: ck.md5})
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("GET of the posted object: %v", err)
+		}
+		_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String("posted")})
+		wantCode(t, err, "InvalidRequest")
+	})
+	t.Run("empty objects", func(t *testing.T) {
+		for _, m := range []types.ServerSideEncryption{types.ServerSideEncryptionAes256, types.ServerSideEncryptionAwsKms} {
+			k := "empty-" + string(m)
+			if _, err := e.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String(k), Body: bytes.NewReader(nil), ServerSideEncryption: m}); err != nil {
+				t.Fatal(err)
+			}
+			got, out, err := e.get(t, &s3.GetObjectInput{Key: aws.String(k)})
+			if err != nil || len(got) != 0 || out.ServerSideEncryption != m || aws.ToInt64(out.ContentLength) != 0 {
+				t.Fatalf("GET empty %s: %v", m, err)
+			}
+			_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String(k), Range: aws.String("bytes=0-0")})
+			wantCode(t, err, "InvalidRange")
+		}
+	})
 }

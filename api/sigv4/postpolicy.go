@@ -193,14 +193,16 @@ func parsePolicy(b64 string) (policyDoc, error) {
 	return policyDoc{expiration: exp, conditions: doc.Conditions}, nil
 }
 
-// postExempt reports whether a form field needs no policy condition.
+// postExempt reports whether a form field needs no policy condition. The
+// server-side encryption fields are exempt because minio-go's
+// PostPolicy.SetEncryption puts them in the form without a condition.
 func postExempt(name string) bool {
 	switch name {
 	case "policy", "file", "x-amz-signature", "signature", "awsaccesskeyid",
 		"x-amz-algorithm", "x-amz-credential", "x-amz-date", "x-amz-security-token":
 		return true
 	}
-	return strings.HasPrefix(name, "x-ignore-")
+	return strings.HasPrefix(name, "x-ignore-") || strings.HasPrefix(name, "x-amz-server-side-encryption")
 }
 
 // checkConditions evaluates every policy condition against the form.
