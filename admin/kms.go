@@ -86,6 +86,9 @@ func (h *Handler) kmsStatus(c *call) error {
 	for _, e := range st.Endpoints {
 		endpoints[e] = state
 	}
+	for _, e := range st.Offline {
+		endpoints[e] = "offline"
+	}
 	if len(endpoints) == 0 {
 		endpoints[c.r.Host] = state
 	}

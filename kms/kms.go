@@ -60,6 +60,9 @@ type Status struct {
 	Endpoints []string
 	// Online reports that the service answered.
 	Online bool
+	// Offline lists the endpoints that did not answer (a subset of
+	// Endpoints; the service is still Online when another one did).
+	Offline []string
 	// DefaultKey is the master key used when no key name is given.
 	DefaultKey string
 }

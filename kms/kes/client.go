@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -372,19 +373,32 @@ func (c *Client) DescribeKey(ctx context.Context, name string) (kms.KeyInfo, err
 	return kms.KeyInfo{Name: name, CreatedAt: resp.CreatedAt}, nil
 }
 
-// Status asks the servers for their status: Online when one answers; an
-// error wrapping ErrUnavailable when none does.
+// Status asks every server for its status, concurrently: Online when one
+// answers, with the others in Offline; an error wrapping ErrUnavailable
+// when none does.
 func (c *Client) Status(ctx context.Context) (kms.Status, error) {
 	st := kms.Status{Name: "kes", Endpoints: c.Endpoints(), DefaultKey: c.defaultKey}
-	var resp StatusResponse
-	if err := c.do(ctx, http.MethodGet, PathStatus, nil, decodeJSON(&resp)); err != nil {
-		var apiErr *apiError
-		if errors.As(err, &apiErr) {
-			err = fmt.Errorf("%w: %w", kms.ErrUnavailable, err)
-		}
-		return st, err
+	errs := make([]error, len(c.endpoints))
+	var wg sync.WaitGroup
+	for i, ep := range c.endpoints {
+		wg.Go(func() {
+			var resp StatusResponse
+			errs[i] = c.attempt(ctx, ep, http.MethodGet, PathStatus, nil, decodeJSON(&resp))
+		})
 	}
-	st.Online = true
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			st.Offline = append(st.Offline, st.Endpoints[i])
+		}
+	}
+	st.Online = len(st.Offline) < len(st.Endpoints)
+	if !st.Online {
+		if err := ctx.Err(); err != nil {
+			return st, err
+		}
+		return st, fmt.Errorf("%w: %w", kms.ErrUnavailable, errors.Join(errs...))
+	}
 	return st, nil
 }
 

@@ -92,6 +92,9 @@ func TestEndpointFailover(t *testing.T) {
 	ln.Close()
 
 	c := s.newClient(t, s.client, dead, s.srv.URL)
+	if st, err := c.Status(context.Background()); err != nil || !st.Online || len(st.Offline) != 1 || st.Offline[0] != dead {
+		t.Fatalf("Status with one dead endpoint = %+v, %v; want online with %s offline", st, err, dead)
+	}
 	for range 4 { // the start endpoint rotates: both orders are exercised
 		if _, err := c.GenerateKey(context.Background(), "", nil); err != nil {
 			t.Fatalf("GenerateKey with one dead endpoint: %v", err)
