@@ -11,6 +11,7 @@ import (
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
 	"github.com/silo-project/silo/iam/policy"
+	"github.com/silo-project/silo/storage"
 )
 
 // BucketPolicies stores and checks bucket policies; *iam.System implements
@@ -162,4 +163,36 @@ func authConditions(cond map[string][]string, scheme string) {
 	case sigv4.SchemeV2Presigned:
 		cond["s3:signatureversion"], cond["s3:authType"] = []string{"AWS"}, []string{"REST-QUERY-STRING"}
 	}
+}
+
+// existingTagsReader is implemented by *iam.System.
+type existingTagsReader interface {
+	NeedsExistingObjectTags(ctx context.Context, req iam.Request) bool
+}
+
+// existingTagActions are the object actions whose s3:ExistingObjectTag
+// conditions S3 evaluates against the stored object.
+func existingTagAction(action string) bool {
+	switch action {
+	case "s3:GetObject", "s3:GetObjectVersion", "s3:GetObjectTagging", "s3:GetObjectVersionTagging",
+		"s3:PutObjectTagging", "s3:PutObjectVersionTagging", "s3:DeleteObjectTagging", "s3:DeleteObjectVersionTagging",
+		"s3:GetObjectAcl", "s3:PutObjectAcl", "s3:GetObjectRetention", "s3:PutObjectRetention",
+		"s3:GetObjectLegalHold", "s3:PutObjectLegalHold", "s3:DeleteObject", "s3:DeleteObjectVersion":
+		return true
+	}
+	return false
+}
+
+// existingTagConditions returns the s3:ExistingObjectTag/<key> values of the
+// object the request names, read only when a policy of the caller needs them.
+func (s *server) existingTagConditions(c *call, req iam.Request) map[string][]string {
+	r, ok := s.authz.(existingTagsReader)
+	if !ok || req.Key == "" || !existingTagAction(req.Action) || !r.NeedsExistingObjectTags(c.ctx, req) {
+		return nil
+	}
+	info, err := s.store.StatObject(c.ctx, req.Bucket, req.Key, storage.GetOptions{VersionID: c.r.URL.Query().Get("versionId")})
+	if err != nil {
+		return nil
+	}
+	return tagConditions("s3:ExistingObjectTag", objectTags(info))
 }

@@ -409,3 +409,65 @@ func TestAssumeRoleOverHTTP(t *testing.T) {
 		wantCode(t, getObj(ctx, c, "photos", "from-session"), "AccessDenied")
 	})
 }
+
+func TestRequestObjectTagCondition(t *testing.T) {
+	e := newIAMEnv(t)
+	ctx := t.Context()
+	e.seedAlice(t)
+	if err := e.sys.AddUser(ctx, "tagger", "taggersecret"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sys.SetPolicy(ctx, "tagged-only", []byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:PutObject"],"Resource":["arn:aws:s3:::photos/*"],"Condition":{"StringEquals":{"s3:RequestObjectTag/team":"blue"}}}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sys.AttachPolicies(ctx, []string{"tagged-only"}, "tagger", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client("tagger", "taggersecret", "")
+	put := func(tagging string) error {
+		in := &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String("t"), Body: strings.NewReader("x")}
+		if tagging != "" {
+			in.Tagging = aws.String(tagging)
+		}
+		_, err := c.PutObject(ctx, in)
+		return err
+	}
+	if err := put("team=blue"); err != nil {
+		t.Fatalf("put with team=blue: %v", err)
+	}
+	wantCode(t, put("team=red"), "AccessDenied")
+	wantCode(t, put(""), "AccessDenied")
+}
+
+func TestExistingObjectTagCondition(t *testing.T) {
+	e := newIAMEnv(t)
+	ctx := t.Context()
+	e.seedAlice(t)
+	for key, tagging := range map[string]string{"open": "public=yes", "closed": "public=no", "untagged": ""} {
+		in := &s3.PutObjectInput{Bucket: aws.String("photos"), Key: aws.String(key), Body: strings.NewReader("x")}
+		if tagging != "" {
+			in.Tagging = aws.String(tagging)
+		}
+		if _, err := e.root.PutObject(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := e.sys.AddUser(ctx, "reader", "readersecret"); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sys.SetPolicy(ctx, "public-only", []byte(`{"Version":"2012-10-17","Statement":[
+		{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::photos/*"],"Condition":{"StringEquals":{"s3:ExistingObjectTag/public":"yes"}}}]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.sys.AttachPolicies(ctx, []string{"public-only"}, "reader", ""); err != nil {
+		t.Fatal(err)
+	}
+	c := e.client("reader", "readersecret", "")
+	if err := getObj(ctx, c, "photos", "open"); err != nil {
+		t.Fatalf("reading a public=yes object: %v", err)
+	}
+	wantCode(t, getObj(ctx, c, "photos", "closed"), "AccessDenied")
+	wantCode(t, getObj(ctx, c, "photos", "untagged"), "AccessDenied")
+	wantCode(t, getObj(ctx, c, "photos", "missing"), "AccessDenied")
+}

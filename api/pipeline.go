@@ -141,6 +141,9 @@ func (s *server) authorize(c *call, action, bucket, key string) error {
 	req := iamRequest(c, c.auth.AccessKey, action, bucket, key)
 	req.Anonymous = c.auth.Anonymous
 	req.SessionToken = c.auth.SessionToken
+	for k, v := range s.existingTagConditions(c, req) {
+		req.Conditions[k] = v
+	}
 	return s.checkAccess(c, req, s.authz.Authorize(c.ctx, req))
 }
 
@@ -149,6 +152,11 @@ func iamRequest(c *call, accessKey, action, bucket, key string) iam.Request {
 	cond := conditions(c.r)
 	if c.auth != nil {
 		authConditions(cond, c.auth.Scheme)
+	}
+	if c.r.Header.Get("x-amz-tagging") != "" {
+		for k, v := range tagConditions("s3:RequestObjectTag", requestTags(c.r.Header)) {
+			cond[k] = v
+		}
 	}
 	return iam.Request{AccessKey: accessKey, Action: action, Bucket: bucket, Key: key, Conditions: cond}
 }

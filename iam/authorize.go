@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/silo-project/silo/iam/policy"
@@ -231,3 +232,41 @@ func withConditions(in map[string][]string, now time.Time, user, kind string) ma
 	set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
 	return out
 }
+
+// NeedsExistingObjectTags reports whether deciding req may depend on the
+// stored object's tags: some policy that applies to the caller (identity,
+// inline, session or bucket policy) has a condition on
+// s3:ExistingObjectTag/<key>. The S3 layer then reads the object's tags
+// before asking Authorize; otherwise it spares itself the read.
+func (s *System) NeedsExistingObjectTags(ctx context.Context, req Request) bool {
+	var pols []*policy.Policy
+	if !req.Anonymous {
+		s.mu.RLock()
+		p, err := s.resolve(req.AccessKey, 0)
+		if err == nil {
+			pols = append(pols, p.narrow...)
+			if !p.root {
+				pols = append(pols, s.identityPolicies(p.user)...)
+			}
+		}
+		s.mu.RUnlock()
+		if err != nil || p.root && len(p.narrow) == 0 {
+			return false
+		}
+	}
+	if bp, err := s.bucket.get(ctx, req.Bucket); err == nil && bp != nil {
+		pols = append(pols, bp)
+	}
+	for _, p := range pols {
+		for i := range p.Statements {
+			for _, c := range p.Statements[i].Conditions {
+				if len(c.Key) > len(existingTagPrefix) && strings.EqualFold(c.Key[:len(existingTagPrefix)], existingTagPrefix) {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+const existingTagPrefix = "s3:ExistingObjectTag/"
