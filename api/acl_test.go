@@ -231,5 +231,23 @@ func TestACLsAndPublicAccessBlock(t *testing.T) {
 		if _, err := e.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String("enfbkt")}); err == nil {
 			t.Fatal("refused CreateBucket made the bucket")
 		}
+		// Deleting the bucket deletes its configuration with it.
+		if _, err := e.s3.PutPublicAccessBlock(ctx, &s3.PutPublicAccessBlockInput{Bucket: aws.String("pubbkt"),
+			PublicAccessBlockConfiguration: &types.PublicAccessBlockConfiguration{BlockPublicAcls: aws.Bool(true)}}); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []func() error{
+			func() error { _, err := e.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("pubbkt")}); return err },
+			func() error { _, err := e.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pubbkt")}); return err },
+		} {
+			if err := f(); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if got := anonStatus(t, http.MethodGet, e.srv.URL+"/pubbkt"); got != 403 {
+			t.Fatalf("recreated bucket kept the public ACL: anonymous list %d", got)
+		}
+		_, err = e.s3.GetPublicAccessBlock(ctx, &s3.GetPublicAccessBlockInput{Bucket: aws.String("pubbkt")})
+		wantCode(t, err, "NoSuchPublicAccessBlockConfiguration")
 	})
 }

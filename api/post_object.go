@@ -113,10 +113,15 @@ func (s *server) postObject(c *call) error {
 	req.Anonymous = policy.Anonymous
 	req.SessionToken = form["x-amz-security-token"]
 	req.Conditions["s3:authType"] = []string{"POST"}
-	if err := s.authz.Authorize(c.ctx, req); err != nil {
+	// The signed policy is the credential: the writer owns the object.
+	c.auth.AccessKey, c.auth.Anonymous = policy.AccessKey, policy.Anonymous
+	if err := s.checkAccess(c, req, s.authz.Authorize(c.ctx, req)); err != nil {
 		return err
 	}
 	h := http.Header{}
+	if v := form["acl"]; v != "" {
+		h.Set("x-amz-acl", v)
+	}
 	for k, v := range form {
 		if strings.HasPrefix(k, "x-amz-meta-") || strings.HasPrefix(k, hdrSSE) || k == "content-type" || k == "x-amz-storage-class" ||
 			k == "cache-control" || k == "content-disposition" || k == "content-encoding" || k == "expires" {

@@ -183,3 +183,27 @@ func TestSecondUserRefused(t *testing.T) {
 	bc.wantFail(t, "AccessDenied", "s3api", "list-objects-v2", "--bucket", b)
 	root.must(t, "s3", "rb", "s3://"+b, "--force")
 }
+
+// TestBoto3Access runs testdata/boto3_access.py (CORS, ACLs, ownership
+// controls, public access block with boto3); every "FAIL" line is an error.
+func TestBoto3Access(t *testing.T) {
+	t.Parallel()
+	requireTool(t, python3Bin)
+	script, err := filepath.Abs(filepath.Join("testdata", "boto3_access.py"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	eachServer(t, func(t *testing.T, srv *server) {
+		env := clientEnv(t.TempDir(), "AWS_ACCESS_KEY_ID="+rootUser, "AWS_SECRET_ACCESS_KEY="+rootPassword,
+			"AWS_CONFIG_FILE=/dev/null", "AWS_SHARED_CREDENTIALS_FILE=/dev/null", "AWS_EC2_METADATA_DISABLED=true")
+		r := runCmd(t, env, "", python3Bin, script, srv.endpoint, srv.caFile, uniqueBucket(t, "boto3acl"))
+		for _, line := range strings.Split(r.stdout, "\n") {
+			if strings.HasPrefix(line, "FAIL") {
+				t.Error(strings.TrimPrefix(line, "FAIL "))
+			}
+		}
+		if r.err != nil || !strings.Contains(r.stdout, "ok done") {
+			t.Errorf("boto3 access scenario did not finish cleanly:\n%s", r)
+		}
+	})
+}
