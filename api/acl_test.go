@@ -237,8 +237,14 @@ func TestACLsAndPublicAccessBlock(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, f := range []func() error{
-			func() error { _, err := e.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("pubbkt")}); return err },
-			func() error { _, err := e.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pubbkt")}); return err },
+			func() error {
+				_, err := e.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String("pubbkt")})
+				return err
+			},
+			func() error {
+				_, err := e.s3.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("pubbkt")})
+				return err
+			},
 		} {
 			if err := f(); err != nil {
 				t.Fatal(err)
