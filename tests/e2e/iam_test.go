@@ -331,3 +331,49 @@ func TestIAMSurvivesRestart(t *testing.T) {
 		mc.refused(alias+" after restart is still limited", "mb", alias+"/"+uniqueBucket(t, "nope"))
 	}
 }
+
+// TestIAMAWSCLI: bucket policies and AssumeRole with the AWS CLI (as root:
+// root may open sessions too).
+func TestIAMAWSCLI(t *testing.T) {
+	t.Parallel()
+	srv := tlsServer(t)
+	cli := newAWSCLI(t, srv)
+	bucket := uniqueBucket(t, "clipol")
+	cli.must(t, "s3api", "create-bucket", "--bucket", bucket)
+	doc := `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":["*"]},"Action":["s3:GetObject"],"Resource":["arn:aws:s3:::` + bucket + `/*"]}]}`
+	cli.must(t, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", doc)
+	r := cli.must(t, "s3api", "get-bucket-policy", "--bucket", bucket, "--output", "json")
+	var got struct{ Policy string }
+	if err := json.Unmarshal([]byte(r.stdout), &got); err != nil || got.Policy != doc {
+		t.Errorf("get-bucket-policy = %q (%v), want %q", r.stdout, err, doc)
+	}
+	r = cli.must(t, "s3api", "get-bucket-policy-status", "--bucket", bucket, "--output", "json")
+	if !strings.Contains(r.stdout, `"IsPublic": true`) {
+		t.Errorf("get-bucket-policy-status:\n%s", r.stdout)
+	}
+	r = cli.run(t, "s3api", "put-bucket-policy", "--bucket", bucket, "--policy", `{"Statement":[{"Effect":"Allow"}]}`)
+	if r.err == nil || !strings.Contains(r.stderr, "MalformedPolicy") {
+		t.Errorf("malformed policy accepted or wrong error:\n%s", r)
+	}
+	cli.must(t, "s3api", "delete-bucket-policy", "--bucket", bucket)
+	r = cli.run(t, "s3api", "get-bucket-policy", "--bucket", bucket)
+	if r.err == nil || !strings.Contains(r.stderr, "NoSuchBucketPolicy") {
+		t.Errorf("get-bucket-policy after delete:\n%s", r)
+	}
+
+	r = cli.must(t, "sts", "assume-role", "--role-arn", "arn:aws:iam::000000000000:role/any", "--role-session-name", "cli",
+		"--duration-seconds", "900", "--output", "json")
+	var out struct {
+		Credentials struct{ AccessKeyId, SecretAccessKey, SessionToken, Expiration string }
+	}
+	if err := json.Unmarshal([]byte(r.stdout), &out); err != nil || out.Credentials.SessionToken == "" {
+		t.Fatalf("assume-role output %q: %v", r.stdout, err)
+	}
+	sess := newAWSCLI(t, srv)
+	sess.env = append(sess.env, "AWS_ACCESS_KEY_ID="+out.Credentials.AccessKeyId, "AWS_SECRET_ACCESS_KEY="+out.Credentials.SecretAccessKey,
+		"AWS_SESSION_TOKEN="+out.Credentials.SessionToken)
+	if r := sess.must(t, "s3", "ls"); !strings.Contains(r.stdout, bucket) {
+		t.Errorf("aws s3 ls with session credentials:\n%s", r.stdout)
+	}
+	sess.must(t, "s3", "rb", "s3://"+bucket)
+}
