@@ -61,7 +61,7 @@ func (s *server) openCopySource(c *call, rng *storage.Range) (copySource, io.Rea
 	if err != nil {
 		return src, nil, storage.ObjectInfo{}, err
 	}
-	if err := s.authorize(c, "s3:GetObject", src.bucket, src.key); err != nil {
+	if err := s.authorize(c, copySourceAction(src), src.bucket, src.key); err != nil {
 		return src, nil, storage.ObjectInfo{}, err
 	}
 	ck, err := parseCustomerKey(c.r.Header, sseCCopyPrefix)

@@ -250,6 +250,7 @@ func (s *server) parseOperation(r *http.Request) (*operation, error) {
 	if op.handler == nil {
 		op.Name, op.Action, op.handler = "Unknown", "s3:Unknown", (*server).notImplemented
 	}
+	op.Action = versionedAction(op.Action, r.URL.Query())
 	if t == targetService {
 		return op, nil
 	}

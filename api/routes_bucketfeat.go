@@ -1,6 +1,10 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"net/url"
+	"strings"
+)
 
 // bucketFeatureRoutes are the rows of tagging, versioning and object lock
 // (GetBucketVersioning and ListObjectVersions are in implementedRoutes).
@@ -22,4 +26,22 @@ func bucketFeatureRoutes() []route {
 		// S3 authorizes DeleteBucketTagging with s3:PutBucketTagging.
 		{method: http.MethodDelete, target: targetBucket, query: []string{"tagging"}, name: "DeleteBucketTagging", action: "s3:PutBucketTagging", handler: (*server).deleteBucketTagging},
 	}
+}
+
+// versionedAction returns the IAM action S3 checks when a request names a
+// version (?versionId=): s3:GetObjectVersion for GetObject, and so on.
+// Actions without a version form are returned unchanged.
+func versionedAction(action string, q url.Values) string {
+	if _, ok := q["versionId"]; !ok {
+		return action
+	}
+	switch action {
+	case "s3:GetObject", "s3:DeleteObject":
+		return action + "Version"
+	case "s3:GetObjectTagging", "s3:PutObjectTagging", "s3:DeleteObjectTagging":
+		return strings.TrimSuffix(action, "Tagging") + "VersionTagging"
+	case "s3:GetObjectAcl", "s3:PutObjectAcl":
+		return strings.TrimSuffix(action, "Acl") + "VersionAcl"
+	}
+	return action
 }

@@ -2,6 +2,8 @@ package api
 
 import (
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -250,4 +252,16 @@ func TestBucketTaggingHandlers(t *testing.T) {
 	wantCode(t, err, "NoSuchTagSet")
 	_, err = e.s3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String("nosuchbucket")})
 	wantCode(t, err, "NoSuchBucket")
+}
+
+func TestRequestTagConditions(t *testing.T) {
+	c := &call{r: httptest.NewRequest(http.MethodPut, "/b/k", nil)}
+	c.r.Header.Set("x-amz-tagging", "team=blue&env=prod")
+	req := iamRequest(c, "AK", "s3:PutObject", "b", "k")
+	if got := req.Conditions["s3:RequestObjectTag/team"]; len(got) != 1 || got[0] != "blue" {
+		t.Fatalf("conditions = %v", req.Conditions)
+	}
+	if got := strings.Join(req.Conditions["s3:RequestObjectTagKeys"], ","); got != "team,env" {
+		t.Fatalf("tag keys = %q", got)
+	}
 }

@@ -61,3 +61,11 @@ func copySourceError(err error) error {
 	}
 	return err
 }
+
+// copySourceAction is the IAM action that reading a copy source needs.
+func copySourceAction(src copySource) string {
+	if src.versionID != "" {
+		return "s3:GetObjectVersion"
+	}
+	return "s3:GetObject"
+}
