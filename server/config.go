@@ -106,6 +106,9 @@ type Config struct {
 	// which keeps its master keys in DRIVE/.silo.sys/kms sealed under it.
 	// It must never be stored on the drives.
 	KMSRootKey []byte
+	// KMSPreviousRootKey, when set, still opens the embedded keystore:
+	// what is sealed under it is re-sealed under KMSRootKey at start.
+	KMSPreviousRootKey []byte
 	// KMSDefaultKey names the embedded service's default master key,
 	// created at start when missing ("" means keystore.DefaultKeyName).
 	KMSDefaultKey string
@@ -169,6 +172,9 @@ func (c Config) Validate() error {
 	}
 	if c.KMSRootKey != nil && len(c.KMSRootKey) != kms.SecretSize {
 		return fmt.Errorf("the key service root key is %d bytes, want %d", len(c.KMSRootKey), kms.SecretSize)
+	}
+	if c.KMSPreviousRootKey != nil && len(c.KMSPreviousRootKey) != kms.SecretSize {
+		return fmt.Errorf("the previous key service root key is %d bytes, want %d", len(c.KMSPreviousRootKey), kms.SecretSize)
 	}
 	if c.RootUser != "" || c.RootPassword != "" {
 		if err := ValidateCredentials(c.RootUser, c.RootPassword, c.AllowDefaultCredentials); err != nil {

@@ -32,15 +32,24 @@ func openKMS(ctx context.Context, cfg Config, log *slog.Logger) (kms.KMS, error)
 	if err != nil {
 		return nil, fmt.Errorf("key service: %w", err)
 	}
+	var previous []kms.Secret
+	if cfg.KMSPreviousRootKey != nil {
+		old, err := kms.NewSecret(cfg.KMSPreviousRootKey)
+		if err != nil {
+			return nil, fmt.Errorf("key service: previous root key: %w", err)
+		}
+		previous = append(previous, old)
+	}
 	dirs := make([]string, len(cfg.Drives))
 	for i, d := range cfg.Drives {
 		dirs[i] = filepath.Join(d, filepath.FromSlash(KMSDir))
 	}
 	st, err := keystore.Open(ctx, keystore.Config{
-		Dirs:       dirs,
-		Root:       root,
-		DefaultKey: cfg.KMSDefaultKey,
-		Logger:     log.With("component", "kms"),
+		Dirs:          dirs,
+		Root:          root,
+		PreviousRoots: previous,
+		DefaultKey:    cfg.KMSDefaultKey,
+		Logger:        log.With("component", "kms"),
 	})
 	if err != nil {
 		return nil, fmt.Errorf("key service: %w", err)

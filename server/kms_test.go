@@ -60,6 +60,24 @@ func TestEmbeddedKMS(t *testing.T) {
 	if _, err := open(cfg); err == nil || !strings.Contains(err.Error(), "root key") {
 		t.Fatalf("New with another root key = %v, want a root key error", err)
 	}
+	// Rotating the root key: once with the old one as previous, then the
+	// new one alone opens the keystore and the data key still decrypts.
+	cfg.KMSPreviousRootKey = root
+	srv, err = open(cfg)
+	if err != nil {
+		t.Fatalf("New with the previous root key: %v", err)
+	}
+	srv.Close()
+	cfg.KMSPreviousRootKey = nil
+	srv, err = open(cfg)
+	if err != nil {
+		t.Fatalf("New with the rotated root key: %v", err)
+	}
+	plain, err = srv.cfg.KMS.Decrypt(ctx, dek.KeyID, dek.Ciphertext, c)
+	srv.Close()
+	if err != nil || !bytes.Equal(plain, dek.Plaintext) {
+		t.Fatalf("Decrypt after root key rotation = %x, %v", plain, err)
+	}
 	cfg.KMSRootKey = []byte("short")
 	if _, err := open(cfg); err == nil {
 		t.Fatal("New with a short root key succeeded")

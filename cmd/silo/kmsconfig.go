@@ -20,6 +20,8 @@ Key service for SSE-S3 and SSE-KMS (at most one kind):
   SILO_KMS_ROOT_KEY                        base64 of 32 bytes: enables the embedded key
                                            service, master keys kept sealed on the drives
   SILO_KMS_ROOT_KEY_FILE                   file holding that root key (instead of the variable)
+  SILO_KMS_ROOT_KEY_PREVIOUS(_FILE)        the old root key while rotating it: keys sealed
+                                           under it are re-sealed under SILO_KMS_ROOT_KEY at start
   SILO_KMS_DEFAULT_KEY                     default master key of the embedded service
                                            (default silo-default-key)
   SILO_KMS_KES_ENDPOINT / MINIO_KMS_KES_ENDPOINT   KES servers (or 'silo kms server'),
@@ -52,6 +54,12 @@ func parseKMS(getenv getenvFunc, cfg *server.Config) error {
 	if root != nil {
 		cfg.KMSRootKey = root
 		kinds = append(kinds, "SILO_KMS_ROOT_KEY")
+	}
+	if cfg.KMSPreviousRootKey, err = parsePreviousRootKey(getenv); err != nil {
+		return err
+	}
+	if cfg.KMSPreviousRootKey != nil && root == nil {
+		return errors.New("SILO_KMS_ROOT_KEY_PREVIOUS needs SILO_KMS_ROOT_KEY (the new root key)")
 	}
 	client, err := parseKES(getenv)
 	if err != nil {
@@ -106,26 +114,38 @@ func parseKES(getenv getenvFunc) (*kes.Client, error) {
 // or the file SILO_KMS_ROOT_KEY_FILE names (base64 of 32 bytes); nil when
 // neither is set.
 func parseRootKey(getenv getenvFunc) ([]byte, error) {
-	name, v := "SILO_KMS_ROOT_KEY", getenv.first("SILO_KMS_ROOT_KEY")
-	if file := getenv.first("SILO_KMS_ROOT_KEY_FILE"); file != "" {
+	return parseSecretEnv(getenv, "SILO_KMS_ROOT_KEY")
+}
+
+// parsePreviousRootKey reads SILO_KMS_ROOT_KEY_PREVIOUS(_FILE): the root
+// key being rotated away from; nil when unset.
+func parsePreviousRootKey(getenv getenvFunc) ([]byte, error) {
+	return parseSecretEnv(getenv, "SILO_KMS_ROOT_KEY_PREVIOUS")
+}
+
+// parseSecretEnv reads a base64 32-byte key from the variable name or from
+// the file that name+"_FILE" names; nil when neither is set.
+func parseSecretEnv(getenv getenvFunc, name string) ([]byte, error) {
+	src, v := name, getenv.first(name)
+	if file := getenv.first(name + "_FILE"); file != "" {
 		if v != "" {
-			return nil, errors.New("set SILO_KMS_ROOT_KEY or SILO_KMS_ROOT_KEY_FILE, not both")
+			return nil, fmt.Errorf("set %s or %s_FILE, not both", name, name)
 		}
 		data, err := os.ReadFile(file)
 		if err != nil {
-			return nil, fmt.Errorf("SILO_KMS_ROOT_KEY_FILE: %w", err)
+			return nil, fmt.Errorf("%s_FILE: %w", name, err)
 		}
-		name, v = "SILO_KMS_ROOT_KEY_FILE", strings.TrimSpace(string(data))
+		src, v = name+"_FILE", strings.TrimSpace(string(data))
 	}
 	if v == "" {
 		return nil, nil
 	}
 	raw, err := base64.StdEncoding.DecodeString(v)
 	if err != nil {
-		return nil, fmt.Errorf("%s: not base64: %w", name, err)
+		return nil, fmt.Errorf("%s: not base64: %w", src, err)
 	}
 	if len(raw) != kms.SecretSize {
-		return nil, fmt.Errorf("%s: %d bytes, want %d", name, len(raw), kms.SecretSize)
+		return nil, fmt.Errorf("%s: %d bytes, want %d", src, len(raw), kms.SecretSize)
 	}
 	return raw, nil
 }

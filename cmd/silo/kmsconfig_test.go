@@ -37,6 +37,8 @@ func TestParseKMS(t *testing.T) {
 		{name: "missing root file", env: []string{"SILO_KMS_ROOT_KEY_FILE", rootFile + ".nope"}, wantErr: "SILO_KMS_ROOT_KEY_FILE"},
 		{name: "short root key", env: []string{"SILO_KMS_ROOT_KEY", "c2hvcnQ="}, wantErr: "SILO_KMS_ROOT_KEY"},
 		{name: "bad default key", env: []string{"SILO_KMS_ROOT_KEY", key, "SILO_KMS_DEFAULT_KEY", "a/b"}, wantErr: "SILO_KMS_DEFAULT_KEY"},
+		{name: "previous root key", env: []string{"SILO_KMS_ROOT_KEY", key, "SILO_KMS_ROOT_KEY_PREVIOUS_FILE", rootFile}, wantRoot: true},
+		{name: "previous without new", env: []string{"SILO_KMS_ROOT_KEY_PREVIOUS", key}, wantErr: "needs SILO_KMS_ROOT_KEY"},
 		{name: "two kinds", env: []string{"SILO_KMS_ROOT_KEY", key, "SILO_KMS_SECRET_KEY", "k:" + key}, wantErr: "more than one"},
 	}
 	for _, tc := range tests {

@@ -39,7 +39,8 @@ const kmsCommandUsage = `Usage:
   --identity-cert FILE  allow the identity of this client certificate (repeatable)
   --default-key NAME    master key created at start (default silo-default-key)
 The keystore is sealed under SILO_KMS_ROOT_KEY or SILO_KMS_ROOT_KEY_FILE (base64 of
-32 bytes), which must not be stored in DIR.
+32 bytes), which must not be stored in DIR. To rotate it, start once with the new key
+there and the old one in SILO_KMS_ROOT_KEY_PREVIOUS (or _PREVIOUS_FILE).
 `
 
 // DefaultKMSAddress is where `silo kms server` listens by default (KES's port).
@@ -108,7 +109,7 @@ func (l *listFlag) Set(v string) error {
 type kmsServerConfig struct {
 	address, dir, certFile, keyFile, defaultKey string
 	identities                                  []string
-	root                                        []byte
+	root, previousRoot                          []byte
 }
 
 func parseKMSServer(args []string, getenv getenvFunc) (kmsServerConfig, error) {
@@ -169,6 +170,9 @@ func parseKMSServer(args []string, getenv getenvFunc) (kmsServerConfig, error) {
 		return c, errors.New("kms server: SILO_KMS_ROOT_KEY or SILO_KMS_ROOT_KEY_FILE is required")
 	}
 	c.root = root
+	if c.previousRoot, err = parsePreviousRootKey(getenv); err != nil {
+		return c, err
+	}
 	return c, nil
 }
 
@@ -190,8 +194,16 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 	if err != nil {
 		return err
 	}
+	var previous []kms.Secret
+	if c.previousRoot != nil {
+		old, err := kms.NewSecret(c.previousRoot)
+		if err != nil {
+			return err
+		}
+		previous = append(previous, old)
+	}
 	store, err := keystore.Open(ctx, keystore.Config{
-		Dirs: []string{c.dir}, Root: root, DefaultKey: c.defaultKey, Name: "kes", Logger: logger,
+		Dirs: []string{c.dir}, Root: root, PreviousRoots: previous, DefaultKey: c.defaultKey, Name: "kes", Logger: logger,
 	})
 	if err != nil {
 		return fmt.Errorf("kms server: %w", err)

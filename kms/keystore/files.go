@@ -53,24 +53,28 @@ func newID() (string, error) {
 	return hex.EncodeToString(b), nil
 }
 
-// parseKeyFile decodes and unseals a key file read from disk.
-func parseKeyFile(root kms.Secret, name string, data []byte) (keyFile, kms.Secret, error) {
-	var kf keyFile
+// parseKeyFile decodes and unseals a key file read from disk with the
+// first of roots that opens it; used is that root's index.
+func parseKeyFile(roots []kms.Secret, name string, data []byte) (kf keyFile, secret kms.Secret, used int, err error) {
 	if err := json.Unmarshal(data, &kf); err != nil {
-		return kf, kms.Secret{}, fmt.Errorf("key file %q: %w", name, err)
+		return kf, secret, 0, fmt.Errorf("key file %q: %w", name, err)
 	}
 	if kf.Version != fileVersion || kf.Name != name || kf.ID == "" {
-		return kf, kms.Secret{}, fmt.Errorf("key file %q: version %d, name %q: not a key file of this name", name, kf.Version, kf.Name)
+		return kf, secret, 0, fmt.Errorf("key file %q: version %d, name %q: not a key file of this name", name, kf.Version, kf.Name)
 	}
-	raw, err := root.Unseal(kf.Sealed, keyAD(kf.Name, kf.ID))
+	var raw []byte
+	for used = range roots {
+		if raw, err = roots[used].Unseal(kf.Sealed, keyAD(kf.Name, kf.ID)); err == nil {
+			break
+		}
+	}
 	if err != nil {
-		return kf, kms.Secret{}, fmt.Errorf("key file %q: %w", name, err)
+		return kf, secret, 0, fmt.Errorf("key file %q: %w", name, err)
 	}
-	secret, err := kms.NewSecret(raw)
-	if err != nil {
-		return kf, kms.Secret{}, fmt.Errorf("key file %q: %w", name, err)
+	if secret, err = kms.NewSecret(raw); err != nil {
+		return kf, secret, 0, fmt.Errorf("key file %q: %w", name, err)
 	}
-	return kf, secret, nil
+	return kf, secret, used, nil
 }
 
 // dirContent is what one directory holds.

@@ -26,6 +26,10 @@ type Config struct {
 	// Root seals every master key. It must come from outside Dirs (the
 	// environment, a file elsewhere); a wrong root key fails Open.
 	Root kms.Secret
+	// PreviousRoots still open the keystore: files sealed under one of
+	// them are re-sealed under Root by Open. This rotates the root key:
+	// start once with the new Root and the old key here, then drop it.
+	PreviousRoots []kms.Secret
 	// DefaultKey names the default master key, created by Open when it does
 	// not exist; "" means DefaultKeyName.
 	DefaultKey string
@@ -125,9 +129,10 @@ func (s *Store) load() error {
 		}
 	}
 	type candidate struct {
-		kf     keyFile
-		raw    []byte
-		secret kms.Secret
+		kf       keyFile
+		raw      []byte
+		secret   kms.Secret
+		resealed bool // raw was re-sealed under the current root here
 	}
 	live := map[string]candidate{}
 	for _, c := range contents {
@@ -135,16 +140,26 @@ func (s *Store) load() error {
 			continue
 		}
 		for name, raw := range c.keys {
-			kf, secret, err := parseKeyFile(s.cfg.Root, name, raw)
+			kf, secret, used, err := parseKeyFile(s.roots(), name, raw)
 			if err != nil {
 				s.log.Warn("keystore: ignoring unreadable key file", "key", name, "err", err)
 				continue
 			}
+			if used > 0 {
+				// Sealed under a previous root key: re-seal under the
+				// current one; the heal below writes it everywhere.
+				if kf.Sealed, err = s.cfg.Root.Seal(secret.Bytes(), keyAD(kf.Name, kf.ID)); err != nil {
+					return err
+				}
+				if raw, err = json.Marshal(kf); err != nil {
+					return err
+				}
+			}
 			if deleted[name+"\x00"+kf.ID] {
 				continue
 			}
-			if cur, ok := live[name]; !ok || kf.Created.After(cur.kf.Created) {
-				live[name] = candidate{kf: kf, raw: raw, secret: secret}
+			if cur, ok := live[name]; !ok || kf.Created.After(cur.kf.Created) || (cur.resealed && kf.ID == cur.kf.ID) {
+				live[name] = candidate{kf: kf, raw: raw, secret: secret, resealed: used > 0}
 			}
 		}
 	}
@@ -194,35 +209,57 @@ func cutTombstoneKey(k string) (name, id string, ok bool) {
 	return "", "", false
 }
 
-// checkRoot verifies the root check on the directories that have one, and
-// writes one to those that do not.
+// roots returns the root keys that open the keystore, current first.
+func (s *Store) roots() []kms.Secret {
+	return append([]kms.Secret{s.cfg.Root}, s.cfg.PreviousRoots...)
+}
+
+// checkRoot verifies the root checks: at least one must open under the
+// current or a previous root key (else the root key is wrong). Directories
+// whose check is missing, sealed under a previous root or foreign get a
+// check under the current root.
 func (s *Store) checkRoot(contents []*dirContent) error {
-	var sealed []byte
+	var current []byte // a check sealed under the current root
+	found, opened := 0, 0
 	for _, c := range contents {
 		if c == nil || c.check == nil {
 			continue
 		}
-		if _, err := s.cfg.Root.Unseal(c.check, []byte(rootCheckAD)); err != nil {
-			return errors.New("keystore: the root key does not open this keystore (wrong SILO_KMS_ROOT_KEY?)")
+		found++
+		for i, root := range s.roots() {
+			if _, err := root.Unseal(c.check, []byte(rootCheckAD)); err == nil {
+				opened++
+				if i == 0 {
+					current = c.check
+				}
+				break
+			}
 		}
-		sealed = c.check
 	}
-	if sealed == nil {
+	if found > 0 && opened == 0 {
+		return errors.New("keystore: the root key does not open this keystore (wrong SILO_KMS_ROOT_KEY?)")
+	}
+	if current == nil {
 		v, err := kms.GenerateSecret(nil)
 		if err != nil {
 			return err
 		}
-		if sealed, err = s.cfg.Root.Seal(v.Bytes(), []byte(rootCheckAD)); err != nil {
+		if current, err = s.cfg.Root.Seal(v.Bytes(), []byte(rootCheckAD)); err != nil {
 			return err
 		}
 	}
 	ok := 0
 	for i, c := range contents {
-		if c != nil && c.check != nil {
-			ok++
+		if c == nil {
 			continue
 		}
-		if err := writeAtomic(s.cfg.Dirs[i], rootCheckFile, sealed); err != nil {
+		if c.check != nil {
+			if _, err := s.cfg.Root.Unseal(c.check, []byte(rootCheckAD)); err == nil {
+				ok++
+				continue
+			}
+		}
+		if err := writeAtomic(s.cfg.Dirs[i], rootCheckFile, current); err != nil {
 			s.log.Warn("keystore: cannot write root check", "dir", s.cfg.Dirs[i], "err", err)
 			continue
 		}

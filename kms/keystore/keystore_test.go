@@ -195,3 +195,34 @@ func TestWriteQuorum(t *testing.T) {
 		}
 	}
 }
+
+// TestRootKeyRotation opens a keystore under root A, then under root B with
+// A as previous root: every file is re-sealed under B, so B alone opens it
+// afterwards and A no longer does, and data keys still decrypt.
+func TestRootKeyRotation(t *testing.T) {
+	ctx := context.Background()
+	a, b := rootKey(t), rootKey(t)
+	d := dirs(t, 3)
+	s := open(t, keystore.Config{Dirs: d, Root: a})
+	if err := s.CreateKey(ctx, "tenant"); err != nil {
+		t.Fatal(err)
+	}
+	dek, err := s.GenerateKey(ctx, "tenant", kms.Context{"k": "v"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := keystore.Open(ctx, keystore.Config{Dirs: d, Root: b, Logger: slog.New(slog.DiscardHandler)}); err == nil {
+		t.Fatal("a new root key without the previous one opened the keystore")
+	}
+
+	open(t, keystore.Config{Dirs: d, Root: b, PreviousRoots: []kms.Secret{a}})
+
+	s2 := open(t, keystore.Config{Dirs: d, Root: b})
+	plain, err := s2.Decrypt(ctx, "tenant", dek.Ciphertext, kms.Context{"k": "v"})
+	if err != nil || !bytes.Equal(plain, dek.Plaintext) {
+		t.Fatalf("Decrypt after root rotation = %x, %v", plain, err)
+	}
+	if _, err := keystore.Open(ctx, keystore.Config{Dirs: d, Root: a, Logger: slog.New(slog.DiscardHandler)}); err == nil {
+		t.Fatal("the old root key still opens the keystore after rotation")
+	}
+}
