@@ -144,6 +144,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if rep.HTTP, err = measureHTTP(ctx, dir, rep.Layout.StandardParity, httpCases(), logf); err != nil {
 		return fmt.Errorf("HTTP: %w", err)
 	}
+	logf("authorization with %d policies of %d statements...", authzPolicies, authzStatements)
+	if rep.Authz, err = measureAuthz(ctx, s, 2*time.Second); err != nil {
+		return fmt.Errorf("authorization: %w", err)
+	}
 	if len(o.keys) > 0 {
 		if err := s.MakeBucket(ctx, "list", storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
 			return err

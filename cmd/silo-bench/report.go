@@ -22,6 +22,7 @@ type report struct {
 	Puts, Gets        []apiResult
 	Lists             []listResult
 	HTTP              httpReport
+	Authz             authzResult
 }
 
 // expansion is bytes on disk per byte of object for the standard class.
@@ -112,6 +113,7 @@ func (r *report) print(w io.Writer) {
 	}
 	p("")
 	r.printHTTP(p)
+	r.printAuthz(p)
 	if len(r.Lists) > 0 {
 		p("### LIST (one page of up to 1000, median of 5)")
 		p("")
