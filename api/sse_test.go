@@ -241,6 +241,14 @@ func TestSSERoundTrips(t *testing.T) {
 		e.wantMissing(t, "down")
 		_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String("sse-s3")})
 		wantCode(t, err, "ServiceUnavailable")
+		e.kms.down = false // back: everything works again
+		if _, err := e.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("down"), Body: strings.NewReader("x"),
+			ServerSideEncryption: types.ServerSideEncryptionAes256}); err != nil {
+			t.Fatal(err)
+		}
+		if got, _, err := e.get(t, &s3.GetObjectInput{Key: aws.String("sse-s3")}); err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("GET after the KMS came back: %v", err)
+		}
 	})
 }
 
