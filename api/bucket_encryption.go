@@ -28,6 +28,12 @@ func (s *server) putBucketEncryption(c *call) error {
 	if s.kms == nil {
 		return crypt.ErrNoKMS
 	}
+	if id := cfg.Rules[0].Default.KMSMasterKeyID; id != "" {
+		// The key must exist: a data key is asked for and dropped.
+		if _, err := s.kms.GenerateKey(c.ctx, crypt.KMSKeyName(id), nil); err != nil {
+			return err
+		}
+	}
 	cfg.XMLNS = s3Namespace
 	doc, err := xml.Marshal(cfg)
 	if err != nil {

@@ -296,6 +296,8 @@ func TestSSEBadHeaders(t *testing.T) {
 		{"md5 mismatch", map[string]string{sseCPrefix + "algorithm": "AES256", sseCPrefix + "key": b64(key), sseCPrefix + "key-MD5": b64(shortSum[:])}, 400, "InvalidArgument"},
 		{"sse-c and sse-s3", map[string]string{hdrSSE: "AES256", sseCPrefix + "algorithm": "AES256", sseCPrefix + "key": b64(key), sseCPrefix + "key-MD5": b64(sum[:])}, 400, "InvalidArgument"},
 		{"bad bucket key flag", map[string]string{hdrSSE: "AES256", hdrSSEBucketKey: "maybe"}, 400, "InvalidArgument"},
+		{"content-md5 of other data", map[string]string{hdrSSE: "AES256", "Content-MD5": md5b64([]byte("other"))}, 400, "BadDigest"},
+		{"content-md5 of other data, sse-c", map[string]string{"Content-MD5": md5b64([]byte("other")), sseCPrefix + "algorithm": "AES256", sseCPrefix + "key": b64(key), sseCPrefix + "key-MD5": b64(sum[:])}, 400, "BadDigest"},
 	}
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -307,6 +309,12 @@ func TestSSEBadHeaders(t *testing.T) {
 			e.wantMissing(t, k)
 		})
 	}
+	t.Run("content-md5 of the data", func(t *testing.T) {
+		h := map[string]string{"Content-MD5": md5b64([]byte("data")), sseCPrefix + "algorithm": "AES256", sseCPrefix + "key": b64(key), sseCPrefix + "key-MD5": b64(sum[:])}
+		if resp, body := e.rawPut(t, "good", h); resp.StatusCode != 200 {
+			t.Fatalf("got %d %s", resp.StatusCode, body)
+		}
+	})
 }
 
 func TestSSEPlainHTTP(t *testing.T) {
@@ -435,6 +443,11 @@ func TestBucketEncryption(t *testing.T) {
 	ctx := t.Context()
 	_, err := e.s3.GetBucketEncryption(ctx, &s3.GetBucketEncryptionInput{Bucket: aws.String("bkt")})
 	wantCode(t, err, "ServerSideEncryptionConfigurationNotFoundError")
+	bad := types.ServerSideEncryptionRule{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
+		SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("no-such-key")}}
+	_, err = e.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("bkt"),
+		ServerSideEncryptionConfiguration: &types.ServerSideEncryptionConfiguration{Rules: []types.ServerSideEncryptionRule{bad}}})
+	wantCode(t, err, "KMS.NotFoundException")
 	rule := types.ServerSideEncryptionRule{ApplyServerSideEncryptionByDefault: &types.ServerSideEncryptionByDefault{
 		SSEAlgorithm: types.ServerSideEncryptionAwsKms, KMSMasterKeyID: aws.String("test-key")}}
 	if _, err := e.s3.PutBucketEncryption(ctx, &s3.PutBucketEncryptionInput{Bucket: aws.String("bkt"),

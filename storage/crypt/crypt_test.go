@@ -269,8 +269,8 @@ func TestKMSKeyName(t *testing.T) {
 		"alias/my-key": "my-key", "arn:aws:kms:us-east-1:123456789012:alias/my-key": "my-key", "": "",
 	} {
 		t.Run(in, func(t *testing.T) {
-			if got := kmsKeyName(in); got != want {
-				t.Fatalf("kmsKeyName(%q) = %q, want %q", in, got, want)
+			if got := KMSKeyName(in); got != want {
+				t.Fatalf("KMSKeyName(%q) = %q, want %q", in, got, want)
 			}
 		})
 	}

@@ -55,10 +55,10 @@ type Params struct {
 // ObjectKey is the random key an object's data is encrypted with.
 type ObjectKey [KeySize]byte
 
-// kmsKeyName maps a client's key id to the key name the KMS knows: a name
+// KMSKeyName maps a client's key id to the key name the KMS knows: a name
 // as is, "arn:aws:kms:<name>" (MinIO's form) and full key or alias ARNs
 // ("arn:aws:kms:<region>:<account>:key/<name>", "alias/<name>").
-func kmsKeyName(id string) string {
+func KMSKeyName(id string) string {
 	id = strings.TrimPrefix(id, "arn:aws:kms:")
 	if i := strings.LastIndexByte(id, ':'); i >= 0 {
 		id = id[i+1:]
@@ -111,7 +111,7 @@ func NewObjectKey(ctx context.Context, k KMS, p Params, bucket, object string) (
 		}
 		name := ""
 		if p.Method == MethodKMS {
-			s.KeyID, name = p.KeyID, kmsKeyName(p.KeyID)
+			s.KeyID, name = p.KeyID, KMSKeyName(p.KeyID)
 			s.Context = p.Context
 		}
 		dek, err := k.GenerateKey(ctx, name, kmsContextFor(s.Context, bucket, object))
