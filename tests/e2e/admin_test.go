@@ -584,3 +584,62 @@ func TestAdminTemporaryCredentials(t *testing.T) {
 		t.Fatalf("session of a user without admin rights listed users: %d %v", status, e)
 	}
 }
+
+// TestAdminAuthorizedByPolicy: admin calls of non-root users are decided by
+// their policies' admin:* actions, exactly as granted.
+func TestAdminAuthorizedByPolicy(t *testing.T) {
+	t.Parallel()
+	srv := tlsServer(t)
+	mc := newAdminMC(t, srv)
+	suffix := strings.ToLower(uniqueBucket(t, "x"))
+	ops, lister, pol := "ops-"+suffix, "lister-"+suffix, "list-users-"+suffix
+	mc.must("admin", "user", "add", "silo", ops, "opssecret1234")
+	mc.must("admin", "user", "add", "silo", lister, "listersecret1")
+	mc.must("admin", "policy", "attach", "silo", "consoleAdmin", "--user", ops)
+	mc.must("admin", "policy", "create", "silo", pol, mc.writeFile("l.json",
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["admin:ListUsers","admin:GetUser"]}]}`))
+	mc.must("admin", "policy", "attach", "silo", pol, "--user", lister)
+	mc.must("alias", "set", "ops", srv.endpoint, ops, "opssecret1234", "--api", "S3v4", "--path", "on")
+	mc.must("alias", "set", "lister", srv.endpoint, lister, "listersecret1", "--api", "S3v4", "--path", "on")
+
+	// consoleAdmin allows everything.
+	created := "made-by-ops-" + suffix
+	mc.must("admin", "user", "add", "ops", created, "createdsecret1")
+	listed := func(alias string) bool {
+		for _, u := range mc.jsonLines("admin", "user", "list", alias) {
+			if u["accessKey"] == created {
+				return true
+			}
+		}
+		return false
+	}
+	if !listed("ops") {
+		t.Fatal("ops cannot see the user it created")
+	}
+	mc.must("admin", "user", "svcacct", "add", "ops", lister)
+	mc.must("admin", "info", "ops")
+
+	// The lister may list and read users, nothing else.
+	if !listed("lister") {
+		t.Fatal("the lister cannot list users")
+	}
+	mc.must("admin", "user", "info", "lister", created)
+	mc.fails("Access Denied", "admin", "user", "disable", "lister", created)
+	mc.fails("Access Denied", "admin", "user", "remove", "lister", created)
+	mc.fails("Access Denied", "admin", "policy", "attach", "lister", "consoleAdmin", "--user", lister)
+	mc.fails("Access Denied", "admin", "group", "list", "lister")
+	mc.fails("Access Denied", "admin", "info", "lister")
+	mc.fails("Access Denied", "admin", "service", "restart", "lister", "--json")
+	var u struct {
+		UserStatus string `json:"userStatus"`
+		PolicyName string `json:"policyName"`
+	}
+	mc.json(&u, "admin", "user", "info", "silo", created)
+	if u.UserStatus != "enabled" {
+		t.Fatalf("a refused disable changed the user: %+v", u)
+	}
+	mc.json(&u, "admin", "user", "info", "silo", lister)
+	if u.PolicyName != pol {
+		t.Fatalf("a refused attach changed the policies: %+v", u)
+	}
+}
