@@ -33,7 +33,7 @@ func (s *fakeService) Stop()    { s.stops.Add(1) }
 type fakeInfo struct{}
 
 func (fakeInfo) ServerInfo(context.Context) ServerInfo {
-	return ServerInfo{DeploymentID: "dep-1", Sets: 1, DrivesPerSet: 2, StandardParity: 1, Buckets: 3,
+	return ServerInfo{DeploymentID: "dep-1", Sets: 1, DrivesPerSet: 2, StandardParity: 1, Buckets: 3, Objects: 7, Usage: 1234,
 		Started: time.Now().Add(-time.Minute), Drives: []DriveInfo{
 			{Path: "/d1", UUID: "u1", Online: true, Total: 100, Used: 40, Free: 60},
 			{Path: "/d2", UUID: "u2", Position: 1},
@@ -408,7 +408,7 @@ func TestInfoAndService(t *testing.T) {
 	if err := json.Unmarshal(r.body, &info); err != nil {
 		t.Fatal(err)
 	}
-	if info.DeploymentID != "dep-1" || info.Buckets.Count != 3 || info.Backend.OnlineDisks != 1 || info.Backend.OfflineDisks != 1 ||
+	if info.DeploymentID != "dep-1" || info.Buckets.Count != 3 || info.Objects.Count != 7 || info.Usage == nil || info.Usage.Size != 1234 || info.Backend.OnlineDisks != 1 || info.Backend.OfflineDisks != 1 ||
 		len(info.Servers) != 1 || len(info.Servers[0].Drives) != 2 || info.Servers[0].Drives[1].State != "offline" || info.Servers[0].Uptime < 59 {
 		t.Fatalf("info = %s", r.body)
 	}

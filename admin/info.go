@@ -25,6 +25,9 @@ type ServerInfo struct {
 	Drives         []DriveInfo
 	// Buckets is the number of buckets, -1 when unknown.
 	Buckets int
+	// Objects and Usage are the number of objects and their bytes, -1
+	// when unknown.
+	Objects, Usage int64
 }
 
 // DriveInfo is one drive of ServerInfo.
@@ -112,8 +115,7 @@ func (h *Handler) serverInfo(c *call) error {
 	if err := c.require(); err != nil {
 		return err
 	}
-	var si ServerInfo
-	si.Buckets = -1
+	si := ServerInfo{Buckets: -1, Objects: -1, Usage: -1}
 	if h.deps.Info != nil {
 		si = h.deps.Info.ServerInfo(c.ctx)
 	}
@@ -150,6 +152,13 @@ func (h *Handler) serverInfo(c *call) error {
 		msg.Buckets.Count = uint64(si.Buckets)
 	} else {
 		msg.Buckets.Error = "bucket count unavailable"
+	}
+	if si.Objects >= 0 && si.Usage >= 0 {
+		msg.Objects.Count = uint64(si.Objects)
+		msg.Usage = &usageJSON{Size: uint64(si.Usage)}
+	} else {
+		msg.Objects.Error = "too many objects to count on request"
+		msg.Usage = &usageJSON{Error: "too many objects to count on request"}
 	}
 	return c.writeJSON(msg)
 }

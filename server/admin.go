@@ -12,6 +12,7 @@ import (
 	"github.com/silo-project/silo/admin"
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
+	"github.com/silo-project/silo/storage"
 )
 
 // ErrRestart is returned by Run when an administrator asked for a restart
@@ -45,15 +46,47 @@ type adminInfo struct{ e *engine }
 func (a adminInfo) ServerInfo(ctx context.Context) admin.ServerInfo {
 	l := a.e.Layout()
 	si := admin.ServerInfo{DeploymentID: l.DeploymentID, Sets: l.Sets, DrivesPerSet: l.DrivesPerSet,
-		StandardParity: l.StandardParity, RRSParity: l.RRSParity, Started: a.e.Started(), Buckets: -1}
+		StandardParity: l.StandardParity, RRSParity: l.RRSParity, Started: a.e.Started(), Buckets: -1, Objects: -1, Usage: -1}
 	if bs, err := a.e.ListBuckets(ctx); err == nil {
 		si.Buckets = len(bs)
+		si.Objects, si.Usage = a.usage(ctx, bs)
 	}
 	for _, d := range a.e.Drives(ctx) {
 		si.Drives = append(si.Drives, admin.DriveInfo{Set: d.Set, Position: d.Position, Path: d.Path, UUID: d.UUID,
 			Online: d.Online, Total: d.Total, Used: d.Used, Free: d.Free})
 	}
 	return si
+}
+
+// maxUsageScan bounds the objects `mc admin info` counts by listing (there
+// is no background usage scanner); beyond it objects and usage are
+// reported as unknown.
+const maxUsageScan = 100_000
+
+// usage counts the latest object versions of buckets and their bytes, or
+// returns -1, -1 when there are more than maxUsageScan or listing fails.
+func (a adminInfo) usage(ctx context.Context, buckets []storage.BucketInfo) (objects, size int64) {
+	for _, b := range buckets {
+		opts := storage.ListOptions{}
+		for {
+			page, err := a.e.ListObjects(ctx, b.Name, opts)
+			if err != nil {
+				return -1, -1
+			}
+			for _, o := range page.Objects {
+				objects++
+				size += o.Size
+			}
+			if objects > maxUsageScan {
+				return -1, -1
+			}
+			if !page.IsTruncated {
+				break
+			}
+			opts.Marker = page.NextMarker
+		}
+	}
+	return objects, size
 }
 
 // newAdminHandler builds the handler of /minio/admin/: SigV4 against the

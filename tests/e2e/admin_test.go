@@ -77,9 +77,12 @@ func (m *adminMC) fails(want string, args ...string) {
 // json runs an mc --json command and decodes its single JSON line.
 func (m *adminMC) json(v any, args ...string) {
 	m.t.Helper()
-	out := m.must(append(args, "--json")...)
-	if err := json.Unmarshal([]byte(strings.TrimSpace(out)), v); err != nil {
-		m.t.Fatalf("mc %s --json: %v in %q", strings.Join(args, " "), err, out)
+	r := m.run(append(args, "--json")...)
+	if r.err != nil {
+		m.t.Fatalf("mc %s --json failed:\n%s", strings.Join(args, " "), r)
+	}
+	if err := json.Unmarshal([]byte(strings.TrimSpace(r.stdout)), v); err != nil {
+		m.t.Fatalf("mc %s --json: %v in:\n%s", strings.Join(args, " "), err, r)
 	}
 }
 
@@ -123,6 +126,9 @@ func startAdminServer(t *testing.T, name string, useTLS bool) *server {
 			if err := srv.stop(); err != nil {
 				t.Errorf("stop: %v", err)
 			}
+		}
+		if t.Failed() {
+			t.Logf("server log tail:\n%s", tailFile(srv.logPath, 40))
 		}
 	})
 	return srv
@@ -248,9 +254,14 @@ func TestAdminCommands(t *testing.T) {
 	srv := startAdminServer(t, "admin-cmds", true)
 	mc := newAdminMC(t, srv)
 
+	mc.must("mb", "silo/infobucket")
+	mc.must("cp", mc.writeFile("obj.txt", "0123456789"), "silo/infobucket/obj.txt")
 	var info struct {
 		Info struct {
 			Mode    string
+			Buckets struct{ Count int }
+			Objects struct{ Count int }
+			Usage   struct{ Size int }
 			Backend struct {
 				OnlineDisks int `json:"onlineDisks"`
 			} `json:"backend"`
@@ -261,11 +272,11 @@ func TestAdminCommands(t *testing.T) {
 		}
 	}
 	mc.json(&info, "admin", "info", "silo")
-	if info.Info.Mode != "online" || info.Info.Backend.OnlineDisks != 4 || len(info.Info.Servers) != 1 ||
+	if info.Info.Mode != "online" || info.Info.Backend.OnlineDisks != 4 || info.Info.Buckets.Count != 1 || info.Info.Objects.Count != 1 || info.Info.Usage.Size != 10 || len(info.Info.Servers) != 1 ||
 		info.Info.Servers[0].State != "online" || len(info.Info.Servers[0].Drives) != 4 || info.Info.Servers[0].Drives[0].State != "ok" {
 		t.Fatalf("admin info: %+v", info)
 	}
-	if out := mc.must("admin", "info", "silo"); !strings.Contains(out, "4 drives online, 0 drives offline") {
+	if out := mc.must("admin", "info", "silo"); !strings.Contains(out, "4 drives online, 0 drives offline") || !strings.Contains(out, "10 B Used, 1 Bucket, 1 Object") {
 		t.Fatalf("admin info text: %q", out)
 	}
 
