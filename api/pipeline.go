@@ -150,9 +150,6 @@ func (s *server) authorize(c *call, action, bucket, key string) error {
 // iamRequest builds the authorization question for accessKey.
 func iamRequest(c *call, accessKey, action, bucket, key string) iam.Request {
 	cond := conditions(c.r)
-	for k, v := range tagConditions("s3:RequestObjectTag", requestTags(c.r.Header)) {
-		cond[k] = v
-	}
 	if c.auth != nil {
 		authConditions(cond, c.auth.Scheme)
 	}
