@@ -319,3 +319,50 @@ func TestObjectLockEnforcement(t *testing.T) {
 		}
 	})
 }
+
+// TestGovernanceBypassNeedsPermission: the bypass header alone does not
+// lift GOVERNANCE retention; the caller also needs s3:BypassGovernanceRetention.
+func TestGovernanceBypassNeedsPermission(t *testing.T) {
+	e := newIAMEnv(t)
+	ctx := t.Context()
+	if _, err := e.root.CreateBucket(ctx, &s3.CreateBucketInput{Bucket: aws.String("vault"), ObjectLockEnabledForBucket: aws.Bool(true)}); err != nil {
+		t.Fatal(err)
+	}
+	const base = `{"Effect":"Allow","Action":["s3:PutObject","s3:GetObject","s3:GetObjectVersion","s3:DeleteObject","s3:DeleteObjectVersion"],"Resource":["arn:aws:s3:::vault/*"]}`
+	for _, u := range []struct{ name, policy string }{
+		{"plain", `{"Version":"2012-10-17","Statement":[` + base + `]}`},
+		{"bypasser", `{"Version":"2012-10-17","Statement":[` + base + `,{"Effect":"Allow","Action":["s3:BypassGovernanceRetention"],"Resource":["arn:aws:s3:::vault/*"]}]}`},
+	} {
+		if err := e.sys.AddUser(ctx, u.name, u.name+"-secret"); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.sys.SetPolicy(ctx, u.name+"-policy", []byte(u.policy)); err != nil {
+			t.Fatal(err)
+		}
+		if err := e.sys.AttachPolicies(ctx, []string{u.name + "-policy"}, u.name, ""); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := e.root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("doc"), Body: strings.NewReader("x"),
+		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32, ObjectLockMode: types.ObjectLockModeGovernance, ObjectLockRetainUntilDate: aws.Time(time.Now().Add(time.Hour))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	del := func(c *s3.Client) error {
+		_, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vault"), Key: aws.String("doc"), VersionId: out.VersionId, BypassGovernanceRetention: aws.Bool(true)})
+		return err
+	}
+	plain := e.client("plain", "plain-secret", "")
+	wantCode(t, del(plain), "AccessDenied")
+	// The refusal is the lock's: plain may delete an unlocked version.
+	free, err := plain.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("free"), Body: strings.NewReader("y")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := plain.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String("vault"), Key: aws.String("free"), VersionId: free.VersionId}); err != nil {
+		t.Fatalf("plain user deleting an unlocked version: %v", err)
+	}
+	if err := del(e.client("bypasser", "bypasser-secret", "")); err != nil {
+		t.Fatalf("delete with s3:BypassGovernanceRetention: %v", err)
+	}
+}
