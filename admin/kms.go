@@ -115,22 +115,17 @@ func (h *Handler) kmsVersion(c *call) error {
 
 // kmsCreateKey: POST .../key/create?key-id=NAME.
 func (h *Handler) kmsCreateKey(c *call) error {
-	k, err := h.kmsCall(c)
-	if err != nil {
-		return err
-	}
-	id, err := c.requireQuery("key-id")
-	if err != nil {
-		return err
-	}
-	if err := kmsError(k.CreateKey(c.ctx, id), id); err != nil {
-		return err
-	}
-	return c.writeEmpty()
+	return h.kmsKeyChange(c, kms.KMS.CreateKey)
 }
 
 // kmsDeleteKey: DELETE /minio/kms/v1/key/delete?key-id=NAME.
 func (h *Handler) kmsDeleteKey(c *call) error {
+	return h.kmsKeyChange(c, kms.KMS.DeleteKey)
+}
+
+// kmsKeyChange applies change to the key named by the key-id parameter and
+// answers an empty 200.
+func (h *Handler) kmsKeyChange(c *call, change func(kms.KMS, context.Context, string) error) error {
 	k, err := h.kmsCall(c)
 	if err != nil {
 		return err
@@ -139,7 +134,7 @@ func (h *Handler) kmsDeleteKey(c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := kmsError(k.DeleteKey(c.ctx, id), id); err != nil {
+	if err := kmsError(change(k, c.ctx, id), id); err != nil {
 		return err
 	}
 	return c.writeEmpty()

@@ -25,7 +25,6 @@ import (
 // create keys.
 func TestMCAdminKMS(t *testing.T) {
 	t.Parallel()
-	mc := requireTool(t, mcPath(t))
 	bin, err := suite.binary()
 	if err != nil {
 		t.Fatalf("silo binary: %v", err)
@@ -40,28 +39,10 @@ func TestMCAdminKMS(t *testing.T) {
 		Status string `json:"status"`
 		KeyID  string `json:"keyId"`
 	}
-	setup := func(t *testing.T, srv *server) (run, must func(args ...string) result) {
-		cfgDir := t.TempDir()
-		env := clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")
-		run = func(args ...string) result {
-			t.Helper()
-			return runCmd(t, env, "", mc, append([]string{"--config-dir", cfgDir, "--no-color", "--disable-pager"}, args...)...)
-		}
-		must = func(args ...string) result {
-			t.Helper()
-			r := run(args...)
-			if r.err != nil {
-				t.Fatalf("mc %s failed:\n%s", strings.Join(args, " "), r)
-			}
-			return r
-		}
-		must("alias", "set", "silo", srv.endpoint, rootUser, rootPassword, "--api", "S3v4")
-		return run, must
-	}
-	listKeys := func(t *testing.T, must func(args ...string) result) []string {
+	listKeys := func(t *testing.T, m *iamMC) []string {
 		t.Helper()
 		var keys mcKeys
-		r := must("admin", "kms", "key", "list", "silo", "--json")
+		r := m.must("admin", "kms", "key", "list", "local", "--json")
 		if err := json.Unmarshal([]byte(firstLine(r.stdout)), &keys); err != nil || keys.Status != "success" {
 			t.Fatalf("key list --json: %v\n%s", err, r)
 		}
@@ -79,30 +60,31 @@ func TestMCAdminKMS(t *testing.T) {
 				t.Errorf("stop: %v", err)
 			}
 		}()
-		run, must := setup(t, srv)
+		m := newIAMMC(t, srv)
+		run, must := m.run, m.must
 
 		var st mcKeyStatus
-		r := must("admin", "kms", "key", "status", "silo", "--json")
+		r := must("admin", "kms", "key", "status", "local", "--json")
 		if err := json.Unmarshal([]byte(firstLine(r.stdout)), &st); err != nil || st.Status != "success" || st.KeyID != "deploy-key" {
 			t.Fatalf("key status of the default key: %+v, %v\n%s", st, err, r)
 		}
-		must("admin", "kms", "key", "create", "silo", "tenant-a")
-		r = run("admin", "kms", "key", "create", "silo", "tenant-a")
+		must("admin", "kms", "key", "create", "local", "tenant-a")
+		r = run("admin", "kms", "key", "create", "local", "tenant-a")
 		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "already exists") {
 			t.Fatalf("creating an existing key: want an 'already exists' failure, got:\n%s", r)
 		}
-		r = run("admin", "kms", "key", "create", "silo", "bad/name")
+		r = run("admin", "kms", "key", "create", "local", "bad/name")
 		if r.err == nil {
 			t.Fatalf("creating a key with an invalid name succeeded:\n%s", r)
 		}
-		if keys := listKeys(t, must); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
+		if keys := listKeys(t, m); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
 			t.Fatalf("key list = %v, want [deploy-key tenant-a]", keys)
 		}
-		r = must("admin", "kms", "key", "status", "silo", "tenant-a")
+		r = must("admin", "kms", "key", "status", "local", "tenant-a")
 		if !strings.Contains(r.stdout, "tenant-a") || strings.Count(r.stdout, "✔") != 2 {
 			t.Fatalf("key status tenant-a: want encryption and decryption ✔:\n%s", r.stdout)
 		}
-		r = run("admin", "kms", "key", "status", "silo", "missing-key")
+		r = run("admin", "kms", "key", "status", "local", "missing-key")
 		if !strings.Contains(r.stdout+r.stderr, "✗") && r.err == nil {
 			t.Fatalf("key status of a missing key reports no failure:\n%s", r)
 		}
@@ -114,7 +96,7 @@ func TestMCAdminKMS(t *testing.T) {
 		if err := srv.launch(bin); err != nil {
 			t.Fatalf("restart: %v", err)
 		}
-		if keys := listKeys(t, must); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
+		if keys := listKeys(t, m); !slices.Equal(keys, []string{"deploy-key", "tenant-a"}) {
 			t.Fatalf("key list after restart = %v, want [deploy-key tenant-a]", keys)
 		}
 	})
@@ -130,19 +112,19 @@ func TestMCAdminKMS(t *testing.T) {
 				t.Errorf("stop: %v", err)
 			}
 		}()
-		run, must := setup(t, srv)
-		if keys := listKeys(t, must); !slices.Equal(keys, []string{"my-minio-key"}) {
+		m := newIAMMC(t, srv)
+		if keys := listKeys(t, m); !slices.Equal(keys, []string{"my-minio-key"}) {
 			t.Fatalf("key list = %v, want [my-minio-key]", keys)
 		}
-		r := run("admin", "kms", "key", "create", "silo", "another")
+		r := m.run("admin", "kms", "key", "create", "local", "another")
 		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "cannot") {
 			t.Fatalf("creating a key on a static key service: want a refusal, got:\n%s", r)
 		}
 	})
 
 	t.Run("no key service", func(t *testing.T) {
-		run, _ := setup(t, httpServer(t))
-		r := run("admin", "kms", "key", "list", "silo")
+		run := newIAMMC(t, httpServer(t)).run
+		r := run("admin", "kms", "key", "list", "local")
 		if r.err == nil || !strings.Contains(r.stderr+r.stdout, "No key service") {
 			t.Fatalf("key list without a key service: want a 'No key service' failure, got:\n%s", r)
 		}

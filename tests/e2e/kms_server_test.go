@@ -118,6 +118,38 @@ func kesClientEnv(files map[string]string, endpoint string) []string {
 		"SILO_KMS_KES_CAPATH=" + files["server.crt"]}
 }
 
+// kmsDeployment is a silo server whose key service is a separate
+// `silo kms server` process.
+type kmsDeployment struct {
+	bin, dir string
+	files    map[string]string
+	ks       *kmsServerProc
+	srv      *server
+}
+
+// startKMSDeployment starts a key server and a silo using it through the
+// KES client (over TLS when useTLS), both stopped when the test ends.
+func startKMSDeployment(t *testing.T, name string, useTLS bool) *kmsDeployment {
+	t.Helper()
+	bin, err := suite.binary()
+	if err != nil {
+		t.Fatalf("silo binary: %v", err)
+	}
+	d := &kmsDeployment{bin: bin, dir: filepath.Join(suite.root, name)}
+	d.files = writeKMSFiles(t, d.dir)
+	d.ks = startKMSServerProc(t, bin, d.dir, "127.0.0.1:0", d.files)
+	d.srv, err = startServerEnv(bin, filepath.Join(d.dir, "silo"), useTLS, append(defaultServerEnv(), kesClientEnv(d.files, d.ks.endpoint)...))
+	if err != nil {
+		t.Fatalf("start silo with the KES client: %v", err)
+	}
+	t.Cleanup(func() {
+		if err := d.srv.stop(); err != nil {
+			t.Errorf("stop silo: %v", err)
+		}
+	})
+	return d
+}
+
 // TestKMSServerOutage runs silo against a separate `silo kms server`
 // process (KES API, mutual TLS) and kills the key server while silo runs:
 // requests that need a key fail with 503 at once and write nothing,
@@ -125,22 +157,8 @@ func kesClientEnv(files map[string]string, endpoint string) []string {
 // the key server is back.
 func TestKMSServerOutage(t *testing.T) {
 	t.Parallel()
-	bin, err := suite.binary()
-	if err != nil {
-		t.Fatalf("silo binary: %v", err)
-	}
-	dir := filepath.Join(suite.root, "kms-outage")
-	files := writeKMSFiles(t, dir)
-	ks := startKMSServerProc(t, bin, dir, "127.0.0.1:0", files)
-	srv, err := startServerEnv(bin, filepath.Join(dir, "silo"), false, append(defaultServerEnv(), kesClientEnv(files, ks.endpoint)...))
-	if err != nil {
-		t.Fatalf("start silo with the KES client: %v", err)
-	}
-	defer func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	}()
+	d := startKMSDeployment(t, "kms-outage", false)
+	bin, dir, files, ks, srv := d.bin, d.dir, d.files, d.ks, d.srv
 	ctx := context.Background()
 	c := newMinioClient(t, srv, false)
 	bucket := uniqueBucket(t, "kmsout")
@@ -218,22 +236,7 @@ func TestKMSServerOutage(t *testing.T) {
 // reads it back; an unknown key is refused.
 func TestKMSServerSSEKMS(t *testing.T) {
 	t.Parallel()
-	bin, err := suite.binary()
-	if err != nil {
-		t.Fatalf("silo binary: %v", err)
-	}
-	dir := filepath.Join(suite.root, "kms-ssekms")
-	files := writeKMSFiles(t, dir)
-	ks := startKMSServerProc(t, bin, dir, "127.0.0.1:0", files)
-	srv, err := startServerEnv(bin, filepath.Join(dir, "silo"), true, append(defaultServerEnv(), kesClientEnv(files, ks.endpoint)...))
-	if err != nil {
-		t.Fatalf("start silo (TLS) with the KES client: %v", err)
-	}
-	defer func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-	}()
+	srv := startKMSDeployment(t, "kms-ssekms", true).srv
 	run, must := mcRunner(t, srv)
 	must("admin", "kms", "key", "create", "silo", "tenant-key")
 	if r := must("admin", "kms", "key", "list", "silo"); !strings.Contains(r.stdout, "tenant-key") || !strings.Contains(r.stdout, "silo-sse") {
