@@ -43,6 +43,7 @@ func Run(t *testing.T, k kms.KMS) {
 		t.Run("CreateListDelete", func(t *testing.T) { testCreateListDelete(t, k, prefix) })
 		t.Run("KeysAreSeparate", func(t *testing.T) { testKeysAreSeparate(t, k, probe) })
 		t.Run("InvalidName", func(t *testing.T) { testInvalidName(t, k) })
+		t.Run("ConcurrentCreate", func(t *testing.T) { testConcurrentCreate(t, k, prefix) })
 	} else {
 		t.Run("FixedKeys", func(t *testing.T) { testFixedKeys(t, k, prefix) })
 	}
@@ -418,5 +419,39 @@ func testConcurrent(t *testing.T, k kms.KMS) {
 	close(errs)
 	for err := range errs {
 		t.Error(err)
+	}
+}
+
+// testConcurrentCreate creates one name from several goroutines at once:
+// exactly one wins, the others get ErrKeyExists, and the key works.
+func testConcurrentCreate(t *testing.T, k kms.KMS, prefix string) {
+	const workers = 8
+	ctx := context.Background()
+	name := prefix + "race"
+	t.Cleanup(func() { _ = k.DeleteKey(context.Background(), name) })
+	errs := make([]error, workers)
+	var wg sync.WaitGroup
+	for i := range workers {
+		wg.Go(func() { errs[i] = k.CreateKey(ctx, name) })
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch {
+		case err == nil:
+			won++
+		case !errors.Is(err, kms.ErrKeyExists):
+			t.Errorf("concurrent CreateKey: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Fatalf("%d concurrent CreateKey calls succeeded, want exactly 1", won)
+	}
+	dek, err := k.GenerateKey(ctx, name, nil)
+	if err != nil {
+		t.Fatalf("GenerateKey after a concurrent create: %v", err)
+	}
+	if _, err := k.Decrypt(ctx, name, dek.Ciphertext, nil); err != nil {
+		t.Fatalf("Decrypt after a concurrent create: %v", err)
 	}
 }
