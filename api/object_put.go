@@ -125,7 +125,7 @@ func (s *server) putOptions(c *call, h http.Header) (storage.PutOptions, error) 
 		return storage.PutOptions{}, err
 	}
 	setInternal(&opts.Internal, internalTagging, tags)
-	explicitLock, err := s.lockForWrite(c, h, &opts.Internal)
+	explicitLock, err := s.lockForWrite(c, h, vs, &opts.Internal)
 	if err != nil {
 		return storage.PutOptions{}, err
 	}

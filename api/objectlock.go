@@ -159,12 +159,17 @@ func (s *server) putBucketLock(c *call, bucket string, cfg s3xml.ObjectLockConfi
 // the x-amz-object-lock-* headers, or from the bucket's default retention
 // when they name no mode. Lock headers on a bucket without object lock are
 // refused. It returns whether the request carried explicit lock headers.
-func (s *server) lockForWrite(c *call, h http.Header, internal *map[string]string) (explicit bool, err error) {
+// vs is the bucket's versioning: object lock needs Enabled (and keeps it
+// so), so any other state spares reading the lock configuration.
+func (s *server) lockForWrite(c *call, h http.Header, vs storage.VersioningState, internal *map[string]string) (explicit bool, err error) {
 	mode, date, hold := h.Get("x-amz-object-lock-mode"), h.Get("x-amz-object-lock-retain-until-date"), h.Get("x-amz-object-lock-legal-hold")
 	explicit = mode != "" || date != "" || hold != ""
-	cfg, enabled, err := s.bucketLock(c, c.op.Bucket)
-	if err != nil {
-		return explicit, err
+	var cfg s3xml.ObjectLockConfiguration
+	enabled := false
+	if vs == storage.VersioningEnabled {
+		if cfg, enabled, err = s.bucketLock(c, c.op.Bucket); err != nil {
+			return explicit, err
+		}
 	}
 	if !enabled {
 		if explicit {

@@ -190,3 +190,27 @@ func TestVersionedObjects(t *testing.T) {
 		}
 	})
 }
+
+// TestBucketDeletionDropsConfiguration: a bucket created again under the
+// same name starts without the versioning, object lock and tags of the old one.
+func TestBucketDeletionDropsConfiguration(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	b := e.lockBucket(t, "reborn")
+	if _, err := e.s3.PutBucketTagging(ctx, &s3.PutBucketTaggingInput{Bucket: aws.String(b),
+		Tagging: &types.Tagging{TagSet: []types.Tag{{Key: aws.String("a"), Value: aws.String("b")}}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s3.DeleteBucket(ctx, &s3.DeleteBucketInput{Bucket: aws.String(b)}); err != nil {
+		t.Fatal(err)
+	}
+	e.bucket(t, b)
+	v, err := e.s3.GetBucketVersioning(ctx, &s3.GetBucketVersioningInput{Bucket: aws.String(b)})
+	if err != nil || v.Status != "" {
+		t.Fatalf("versioning of the new bucket = %+v, %v", v, err)
+	}
+	_, err = e.s3.GetObjectLockConfiguration(ctx, &s3.GetObjectLockConfigurationInput{Bucket: aws.String(b)})
+	wantCode(t, err, "ObjectLockConfigurationNotFoundError")
+	_, err = e.s3.GetBucketTagging(ctx, &s3.GetBucketTaggingInput{Bucket: aws.String(b)})
+	wantCode(t, err, "NoSuchTagSet")
+}
