@@ -316,7 +316,10 @@ func (c *Client) ListKeys(ctx context.Context, pattern string) ([]string, error)
 }
 
 // GenerateKey asks the server for a data key under the named master key
-// ("" is the default key) bound to c. ErrKeyNotFound, ErrUnavailable.
+// ("" is the default key) bound to c. When the default key does not exist
+// on the server, the client creates it and asks again, as MinIO does, so
+// that a key server set up (or reset) after Silo started still works.
+// ErrKeyNotFound, ErrUnavailable.
 func (c *Client) GenerateKey(ctx context.Context, name string, kc kms.Context) (kms.DEK, error) {
 	name, err := c.keyName(name)
 	if err != nil {
@@ -326,8 +329,19 @@ func (c *Client) GenerateKey(ctx context.Context, name string, kc kms.Context) (
 	if err != nil {
 		return kms.DEK{}, fmt.Errorf("kes: encode context: %w", err)
 	}
+	dek, err := c.generate(ctx, name, text)
+	if errors.Is(err, kms.ErrKeyNotFound) && name == c.defaultKey {
+		if cerr := c.CreateKey(ctx, name); cerr != nil && !errors.Is(cerr, kms.ErrKeyExists) {
+			return kms.DEK{}, err
+		}
+		dek, err = c.generate(ctx, name, text)
+	}
+	return dek, err
+}
+
+func (c *Client) generate(ctx context.Context, name string, encodedContext []byte) (kms.DEK, error) {
 	var resp GenerateResponse
-	if err := c.write(ctx, PathGenerate+name, GenerateRequest{Context: text}, decodeJSON(&resp)); err != nil {
+	if err := c.write(ctx, PathGenerate+name, GenerateRequest{Context: encodedContext}, decodeJSON(&resp)); err != nil {
 		return kms.DEK{}, mapError(err, "generate", name)
 	}
 	if len(resp.Plaintext) != kms.SecretSize || len(resp.Ciphertext) == 0 {

@@ -174,3 +174,29 @@ func TestServerRejects(t *testing.T) {
 		})
 	}
 }
+
+// TestDefaultKeyCreatedOnDemand: a client whose default key is missing on
+// the server creates it on the first GenerateKey; other missing keys stay
+// ErrKeyNotFound.
+func TestDefaultKeyCreatedOnDemand(t *testing.T) {
+	s := startServer(t)
+	c, err := kes.New(kes.Config{
+		Endpoints:  []string{s.srv.URL},
+		DefaultKey: "made-on-demand",
+		TLS:        &tls.Config{RootCAs: s.roots, Certificates: []tls.Certificate{s.client.TLS}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	dek, err := c.GenerateKey(ctx, "", kms.Context{"a": "b"})
+	if err != nil || dek.KeyID != "made-on-demand" {
+		t.Fatalf("GenerateKey with a missing default key = %+v, %v", dek, err)
+	}
+	if _, err := c.Decrypt(ctx, "", dek.Ciphertext, kms.Context{"a": "b"}); err != nil {
+		t.Fatalf("Decrypt: %v", err)
+	}
+	if _, err := c.GenerateKey(ctx, "other-missing", nil); !errors.Is(err, kms.ErrKeyNotFound) {
+		t.Fatalf("GenerateKey(other-missing) = %v, want ErrKeyNotFound", err)
+	}
+}
