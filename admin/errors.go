@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"github.com/silo-project/silo/admin/payload"
 	"github.com/silo-project/silo/api/s3err"
@@ -150,7 +151,7 @@ func resolve(err error) *apiError {
 		if errors.Is(err, m.err) {
 			msg := ""
 			if m.code == errInvalidArgument {
-				msg = "Invalid argument: " + err.Error()
+				msg = "Invalid argument: " + strings.TrimSuffix(err.Error(), ": "+iam.ErrInvalidArgument.Error()) + "."
 			}
 			return &apiError{code: m.code, message: msg, err: err}
 		}
