@@ -237,9 +237,10 @@ func TestBucketPolicyOverS3(t *testing.T) {
 	wantCode(t, err, "NoSuchBucketPolicy")
 	bad := []string{
 		`not json`,
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}]}`,                   // no Principal
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`, // other bucket
-		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:Fly","Resource":"arn:aws:s3:::pub/*"}]}`,         // unknown action
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}]}`,                                                             // no Principal
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::other/*"}]}`,                                           // other bucket
+		`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:Fly","Resource":"arn:aws:s3:::pub/*"}]}`,                                                   // unknown action
+		`{"Version":"2012-10-17","Id":"` + strings.Repeat("x", 21*1024) + `","Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObject","Resource":"arn:aws:s3:::pub/*"}]}`, // over 20 KiB
 	}
 	for i, doc := range bad {
 		t.Run("malformed "+strconv.Itoa(i), func(t *testing.T) {
