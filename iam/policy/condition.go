@@ -154,7 +154,7 @@ func reasonOf(err error) string {
 // eval reports whether the condition holds for the request in ec. lookup
 // resolves policy variables in string and ARN values (nil: none).
 func (c *Condition) eval(ec *evalContext, lookup lookupFunc) bool {
-	reqVals := ec.cond(strings.ToLower(c.Key))
+	reqVals := ec.cond(c.Key)
 	present := len(reqVals) > 0
 	if c.op.base.typ == typeNull {
 		for _, v := range c.Values {

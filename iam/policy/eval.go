@@ -1,6 +1,9 @@
 package policy
 
-import "strings"
+import (
+	"slices"
+	"strings"
+)
 
 // Args describes one request to authorize.
 type Args struct {
@@ -58,8 +61,23 @@ type evalContext struct {
 	arn   string
 }
 
-// cond returns the request's values of the lower-cased condition key.
+// cond returns the request's values of the condition key (any case).
 func (ec *evalContext) cond(key string) []string {
+	if ec.conds == nil && len(ec.args.Conditions) <= 32 {
+		// Few keys: a scan is cheaper than building the lower-cased map.
+		var out []string
+		found := 0
+		for k, v := range ec.args.Conditions {
+			if len(k) == len(key) && strings.EqualFold(k, key) {
+				if found++; found == 1 {
+					out = v
+				} else {
+					out = append(slices.Clip(out), v...)
+				}
+			}
+		}
+		return out
+	}
 	if ec.conds == nil {
 		ec.conds = make(map[string][]string, len(ec.args.Conditions))
 		for k, v := range ec.args.Conditions {
@@ -67,7 +85,7 @@ func (ec *evalContext) cond(key string) []string {
 			ec.conds[lk] = append(ec.conds[lk], v...)
 		}
 	}
-	return ec.conds[key]
+	return ec.conds[strings.ToLower(key)]
 }
 
 func newEvalContext(args *Args) *evalContext {
@@ -114,8 +132,34 @@ func (p *Policy) decide(ec *evalContext) Decision {
 	if p == nil {
 		return NotApplicable
 	}
+	if p.index != nil && ec.indexUsable() {
+		d := p.decideSubset(ec, p.index.always)
+		if d == Deny {
+			return Deny
+		}
+		if d2 := p.decideSubset(ec, p.index.byBucket[ec.args.Bucket]); d2 != NotApplicable {
+			return d2
+		}
+		return d
+	}
 	d := NotApplicable
 	for i := range p.Statements {
+		st := &p.Statements[i]
+		if !st.applies(ec) {
+			continue
+		}
+		if st.Effect == EffectDeny {
+			return Deny
+		}
+		d = Allow
+	}
+	return d
+}
+
+// decideSubset is decide over the statements at idx.
+func (p *Policy) decideSubset(ec *evalContext, idx []int) Decision {
+	d := NotApplicable
+	for _, i := range idx {
 		st := &p.Statements[i]
 		if !st.applies(ec) {
 			continue
@@ -262,5 +306,6 @@ func Merge(policies ...*Policy) *Policy {
 			}
 		}
 	}
+	out.index = buildIndex(out)
 	return out
 }

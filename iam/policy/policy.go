@@ -31,6 +31,10 @@ type Policy struct {
 	ID string
 	// Statements are evaluated together; their order never matters.
 	Statements []Statement
+
+	// index, when set, lets evaluation skip statements confined to other
+	// buckets (built by Parse, ParseBucketPolicy and Merge).
+	index *stmtIndex
 }
 
 // Statement is one element of a policy's Statement list. Exactly one of
