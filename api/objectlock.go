@@ -9,94 +9,16 @@ import (
 
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
+	"github.com/silo-project/silo/objectlock"
 	"github.com/silo-project/silo/storage"
-)
-
-// ObjectInfo.Internal keys of object lock, per version.
-const (
-	internalLockMode  = "x-amz-object-lock-mode"              // GOVERNANCE or COMPLIANCE
-	internalLockUntil = "x-amz-object-lock-retain-until-date" // RFC 3339, UTC
-	internalLegalHold = "x-amz-object-lock-legal-hold"        // ON or OFF
 )
 
 // lockDateFormat is how S3 writes retain-until dates in headers and XML.
 const lockDateFormat = "2006-01-02T15:04:05.000Z"
 
-// errLocked is S3's answer to a deletion or retention change a lock forbids.
-func errLocked() error {
-	return s3err.New(s3err.AccessDenied, "Access Denied because object protected by object lock.")
-}
-
 // errNoLockConfig is S3's answer to a lock operation on a bucket without object lock.
 func errNoLockConfig() error {
 	return s3err.New(s3err.InvalidRequest, "Bucket is missing Object Lock Configuration")
-}
-
-// retention is the lock state of one object version.
-type retention struct {
-	mode  string // "" when none
-	until time.Time
-}
-
-// retentionOf reads the retention of info.
-func retentionOf(info storage.ObjectInfo) retention {
-	mode := info.Internal[internalLockMode]
-	until, err := s3xml.ParseLockDate(info.Internal[internalLockUntil])
-	if mode == "" || err != nil {
-		return retention{}
-	}
-	return retention{mode: mode, until: until}
-}
-
-// active reports whether the retention still protects the version at now.
-func (r retention) active(now time.Time) bool { return r.mode != "" && r.until.After(now) }
-
-// legalHoldOn reports whether info is under a legal hold.
-func legalHoldOn(info storage.ObjectInfo) bool { return info.Internal[internalLegalHold] == "ON" }
-
-// checkLocked is THE object lock check: every path that removes the data of
-// a version (DeleteObject with a version ID or on a non-versioned write
-// path, DeleteObjects, forced bucket deletion, and any future lifecycle or
-// admin deletion) calls it on the version about to go. A legal hold or an
-// active COMPLIANCE retention refuses, for everyone; an active GOVERNANCE
-// retention refuses unless bypassGovernance (the caller sent
-// x-amz-bypass-governance-retention: true and holds
-// s3:BypassGovernanceRetention, see governanceBypass). Delete markers carry
-// no data and are never locked.
-func checkLocked(info storage.ObjectInfo, bypassGovernance bool, now time.Time) error {
-	if info.DeleteMarker {
-		return nil
-	}
-	if legalHoldOn(info) {
-		return errLocked()
-	}
-	r := retentionOf(info)
-	if !r.active(now) {
-		return nil
-	}
-	if r.mode == s3xml.LockGovernance && bypassGovernance {
-		return nil
-	}
-	return errLocked()
-}
-
-// checkRetentionChange decides whether a version's retention old may become
-// (mode, until); mode "" removes it. An expired retention may change freely;
-// an active one may be extended (and GOVERNANCE turned into COMPLIANCE),
-// while shortening, removing or weakening it is refused unless it is
-// GOVERNANCE and bypassGovernance.
-func checkRetentionChange(old retention, mode string, until time.Time, bypassGovernance bool, now time.Time) error {
-	if !old.active(now) {
-		return nil
-	}
-	weaker := mode == "" || until.Before(old.until) || (old.mode == s3xml.LockCompliance && mode != s3xml.LockCompliance)
-	if !weaker {
-		return nil
-	}
-	if old.mode == s3xml.LockGovernance && bypassGovernance {
-		return nil
-	}
-	return errLocked()
 }
 
 // governanceBypass reports whether the request may bypass GOVERNANCE
@@ -110,7 +32,7 @@ func (s *server) governanceBypass(c *call, key string) bool {
 }
 
 // lockedPrecondition returns the Precondition of a deletion that checks
-// object lock on the version about to go (then runs next, when set), or
+// object lock (objectlock.Check) on the version about to go (then runs next, when set), or
 // just next when the deletion only adds a delete marker over the latest
 // version (versioning enabled, no version ID), which removes no data.
 func (s *server) lockedPrecondition(c *call, key, versionID string, vs storage.VersioningState, next func(storage.ObjectInfo) error) func(storage.ObjectInfo) error {
@@ -119,7 +41,7 @@ func (s *server) lockedPrecondition(c *call, key, versionID string, vs storage.V
 	}
 	bypass := s.governanceBypass(c, key)
 	return func(info storage.ObjectInfo) error {
-		if err := checkLocked(info, bypass, time.Now()); err != nil {
+		if err := objectlock.Check(info, bypass, time.Now()); err != nil {
 			return err
 		}
 		if next != nil {
@@ -184,10 +106,10 @@ func (s *server) lockForWrite(c *call, h http.Header, vs storage.VersioningState
 	var until time.Time
 	switch {
 	case mode != "":
-		if mode != s3xml.LockGovernance && mode != s3xml.LockCompliance {
+		if mode != objectlock.Governance && mode != objectlock.Compliance {
 			return explicit, s3err.New(s3err.InvalidArgument, "Unknown wormMode directive.")
 		}
-		if until, err = s3xml.ParseLockDate(date); err != nil {
+		if until, err = objectlock.ParseDate(date); err != nil {
 			return explicit, s3err.Wrap(s3err.InvalidArgument, "The retain until date must be provided in ISO 8601 format.", err)
 		}
 		if !until.After(now) {
@@ -198,13 +120,13 @@ func (s *server) lockForWrite(c *call, h http.Header, vs storage.VersioningState
 		mode, until = d.Mode, now.AddDate(d.Years, 0, d.Days)
 	}
 	if mode != "" {
-		setInternal(internal, internalLockMode, mode)
-		setInternal(internal, internalLockUntil, until.UTC().Format(time.RFC3339Nano))
+		setInternal(internal, objectlock.InternalMode, mode)
+		setInternal(internal, objectlock.InternalUntil, until.UTC().Format(time.RFC3339Nano))
 	}
 	switch hold {
 	case "":
 	case "ON", "OFF":
-		setInternal(internal, internalLegalHold, hold)
+		setInternal(internal, objectlock.InternalLegalHold, hold)
 	default:
 		return explicit, s3err.New(s3err.InvalidArgument, "Legal Hold must be either of 'ON' or 'OFF'")
 	}
@@ -233,11 +155,11 @@ func errDigestRequired() error {
 
 // setLockHeaders writes the x-amz-object-lock-* headers of a GET/HEAD answer.
 func setLockHeaders(h http.Header, info storage.ObjectInfo) {
-	if r := retentionOf(info); r.mode != "" {
-		h.Set("x-amz-object-lock-mode", r.mode)
-		h.Set("x-amz-object-lock-retain-until-date", r.until.UTC().Format(lockDateFormat))
+	if r := objectlock.RetentionOf(info); r.Mode != "" {
+		h.Set("x-amz-object-lock-mode", r.Mode)
+		h.Set("x-amz-object-lock-retain-until-date", r.Until.UTC().Format(lockDateFormat))
 	}
-	if v := info.Internal[internalLegalHold]; v != "" {
+	if v := info.Internal[objectlock.InternalLegalHold]; v != "" {
 		h.Set("x-amz-object-lock-legal-hold", v)
 	}
 }

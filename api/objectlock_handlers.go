@@ -7,6 +7,7 @@ import (
 
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
+	"github.com/silo-project/silo/objectlock"
 	"github.com/silo-project/silo/storage"
 )
 
@@ -106,12 +107,12 @@ func (s *server) getObjectRetention(c *call) error {
 	if err != nil {
 		return err
 	}
-	r := retentionOf(info)
-	if r.mode == "" {
+	r := objectlock.RetentionOf(info)
+	if r.Mode == "" {
 		return s3err.New(s3err.NoSuchObjectLockConfiguration, "")
 	}
 	writeVersionHeader(c.w, info.VersionID)
-	return s.writeXML(c.w, http.StatusOK, s3xml.Retention{Mode: r.mode, RetainUntilDate: r.until.UTC().Format(lockDateFormat)})
+	return s.writeXML(c.w, http.StatusOK, s3xml.Retention{Mode: r.Mode, RetainUntilDate: r.Until.UTC().Format(lockDateFormat)})
 }
 
 // putObjectRetention serves PutObjectRetention: set, extend, or (GOVERNANCE
@@ -137,15 +138,15 @@ func (s *server) putObjectRetention(c *call) error {
 	info, err := s.store.UpdateObjectMetadata(c.ctx, c.op.Bucket, c.op.Key, storage.UpdateMetadataOptions{
 		VersionID: c.r.URL.Query().Get("versionId"),
 		Update: func(info *storage.ObjectInfo) error {
-			if err := checkRetentionChange(retentionOf(*info), ret.Mode, until, bypass, time.Now()); err != nil {
+			if err := objectlock.CheckRetentionChange(objectlock.RetentionOf(*info), ret.Mode, until, bypass, time.Now()); err != nil {
 				return err
 			}
 			untilText := ""
 			if ret.Mode != "" {
 				untilText = until.UTC().Format(time.RFC3339Nano)
 			}
-			setInternal(&info.Internal, internalLockMode, ret.Mode)
-			setInternal(&info.Internal, internalLockUntil, untilText)
+			setInternal(&info.Internal, objectlock.InternalMode, ret.Mode)
+			setInternal(&info.Internal, objectlock.InternalUntil, untilText)
 			return nil
 		}})
 	if err != nil {
@@ -165,7 +166,7 @@ func (s *server) getObjectLegalHold(c *call) error {
 	if err != nil {
 		return err
 	}
-	v := info.Internal[internalLegalHold]
+	v := info.Internal[objectlock.InternalLegalHold]
 	if v == "" {
 		return s3err.New(s3err.NoSuchObjectLockConfiguration, "")
 	}
@@ -189,7 +190,7 @@ func (s *server) putObjectLegalHold(c *call) error {
 	info, err := s.store.UpdateObjectMetadata(c.ctx, c.op.Bucket, c.op.Key, storage.UpdateMetadataOptions{
 		VersionID: c.r.URL.Query().Get("versionId"),
 		Update: func(info *storage.ObjectInfo) error {
-			setInternal(&info.Internal, internalLegalHold, hold.Status)
+			setInternal(&info.Internal, objectlock.InternalLegalHold, hold.Status)
 			return nil
 		}})
 	if err != nil {
@@ -201,7 +202,7 @@ func (s *server) putObjectLegalHold(c *call) error {
 }
 
 // checkBucketDeletable refuses a forced deletion of a bucket with object
-// lock while any version in it is locked (checkLocked on every version, no
+// lock while any version in it is locked (objectlock.Check on every version, no
 // GOVERNANCE bypass).
 func (s *server) checkBucketDeletable(c *call) error {
 	_, enabled, err := s.bucketLock(c, c.op.Bucket)
@@ -224,7 +225,7 @@ func (s *server) checkBucketDeletable(c *call) error {
 			if err != nil {
 				return err
 			}
-			if err := checkLocked(info, false, now); err != nil {
+			if err := objectlock.Check(info, false, now); err != nil {
 				return err
 			}
 		}

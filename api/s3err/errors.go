@@ -10,6 +10,7 @@ import (
 	"github.com/silo-project/silo/api/sigv4"
 	"github.com/silo-project/silo/iam"
 	"github.com/silo-project/silo/iam/policy"
+	"github.com/silo-project/silo/objectlock"
 	"github.com/silo-project/silo/storage"
 )
 
@@ -119,6 +120,8 @@ func mappings() []mapping {
 		{checksum.ErrMultipleChecksums, InvalidRequest, "Expecting a single x-amz-checksum- header. Multiple checksum Types are not allowed."},
 		{checksum.ErrMalformedTrailer, MalformedTrailer, ""},
 		{checksum.ErrBadDigest, BadDigest, "The checksum you specified did not match the calculated checksum."},
+		// object lock
+		{objectlock.ErrLocked, AccessDenied, "Access Denied because object protected by object lock."},
 		// iam
 		{iam.ErrAccessDenied, AccessDenied, ""},
 		{iam.ErrNoSuchAccessKey, InvalidAccessKeyID, ""},

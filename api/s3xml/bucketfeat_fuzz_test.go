@@ -3,6 +3,8 @@ package s3xml
 import (
 	"bytes"
 	"testing"
+
+	"github.com/silo-project/silo/objectlock"
 )
 
 func FuzzDecodeTagging(f *testing.F) {
@@ -32,7 +34,7 @@ func FuzzDecodeObjectLockConfiguration(f *testing.F) {
 		}
 		if r := c.Rule; r != nil {
 			d := r.DefaultRetention
-			if (d.Mode != LockGovernance && d.Mode != LockCompliance) || (d.Days > 0) == (d.Years > 0) || d.Days < 0 || d.Years < 0 {
+			if (d.Mode != objectlock.Governance && d.Mode != objectlock.Compliance) || (d.Days > 0) == (d.Years > 0) || d.Days < 0 || d.Years < 0 {
 				t.Fatalf("accepted rule %+v", d)
 			}
 		}

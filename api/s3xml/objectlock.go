@@ -10,12 +10,7 @@ import (
 	"time"
 
 	"github.com/silo-project/silo/api/s3err"
-)
-
-// Object lock retention modes.
-const (
-	LockGovernance = "GOVERNANCE"
-	LockCompliance = "COMPLIANCE"
+	"github.com/silo-project/silo/objectlock"
 )
 
 // ObjectLockConfiguration is the body of Put/GetObjectLockConfiguration.
@@ -103,7 +98,7 @@ func DecodeObjectLockConfiguration(r io.Reader) (ObjectLockConfiguration, error)
 	if d == nil {
 		return ObjectLockConfiguration{}, malformed(errors.New("Rule without DefaultRetention"))
 	}
-	if d.Mode != LockGovernance && d.Mode != LockCompliance {
+	if d.Mode != objectlock.Governance && d.Mode != objectlock.Compliance {
 		return ObjectLockConfiguration{}, malformed(fmt.Errorf("mode %q", d.Mode))
 	}
 	if (d.Days == nil) == (d.Years == nil) {
@@ -148,24 +143,14 @@ func DecodeRetention(r io.Reader) (Retention, time.Time, error) {
 	if req.Mode == nil || req.RetainUntilDate == nil {
 		return Retention{}, time.Time{}, malformed(errors.New("Mode and RetainUntilDate must come together"))
 	}
-	if *req.Mode != LockGovernance && *req.Mode != LockCompliance {
+	if *req.Mode != objectlock.Governance && *req.Mode != objectlock.Compliance {
 		return Retention{}, time.Time{}, malformed(fmt.Errorf("mode %q", *req.Mode))
 	}
-	until, err := ParseLockDate(*req.RetainUntilDate)
+	until, err := objectlock.ParseDate(*req.RetainUntilDate)
 	if err != nil {
 		return Retention{}, time.Time{}, malformed(err)
 	}
 	return Retention{Mode: *req.Mode, RetainUntilDate: *req.RetainUntilDate}, until, nil
-}
-
-// ParseLockDate parses a retain-until date: RFC 3339 with or without
-// fractional seconds.
-func ParseLockDate(v string) (time.Time, error) {
-	t, err := time.Parse(time.RFC3339Nano, strings.TrimSpace(v))
-	if err != nil {
-		return time.Time{}, fmt.Errorf("retain until date %q: %w", v, err)
-	}
-	return t.UTC(), nil
 }
 
 // legalHoldRequest accepts a LegalHold body in any namespace.
