@@ -360,10 +360,16 @@ func (s *server) bucketOwner(ctx context.Context, bucket string) (s3xml.Owner, e
 // objectOwner returns the owner recorded with an object version, or
 // bucketOwner when it records none.
 func objectOwner(info storage.ObjectInfo, bucketOwner s3xml.Owner) s3xml.Owner {
-	if doc, ok := info.Internal[internalACL]; ok {
+	return recordedOwner(info.Internal, bucketOwner)
+}
+
+// recordedOwner returns the owner in the internal metadata of an object
+// or upload, or fallback when none is recorded.
+func recordedOwner(internal map[string]string, fallback s3xml.Owner) s3xml.Owner {
+	if doc, ok := internal[internalACL]; ok {
 		if a, err := decodeACL([]byte(doc)); err == nil {
 			return a.Owner
 		}
 	}
-	return bucketOwner
+	return fallback
 }

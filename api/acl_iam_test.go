@@ -53,6 +53,18 @@ func TestOwnersAndGrantsWithUsers(t *testing.T) {
 		if err != nil || aws.ToString(oacl.Owner.DisplayName) != "alice" {
 			t.Fatalf("GetObjectAcl = %+v, %v", oacl, err)
 		}
+		up, err := alice.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b), Key: aws.String("mp")})
+		must(err)
+		parts, err := alice.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String(b), Key: aws.String("mp"), UploadId: up.UploadId})
+		if err != nil || aws.ToString(parts.Initiator.DisplayName) != "alice" || aws.ToString(parts.Owner.ID) != aliceID.ID {
+			t.Fatalf("ListParts of alice's upload = %+v, %v", parts, err)
+		}
+		ups, err := e.root.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(b)})
+		if err != nil || len(ups.Uploads) != 1 || aws.ToString(ups.Uploads[0].Owner.DisplayName) != "alice" {
+			t.Fatalf("ListMultipartUploads = %+v, %v", ups, err)
+		}
+		_, err = alice.AbortMultipartUpload(ctx, &s3.AbortMultipartUploadInput{Bucket: aws.String(b), Key: aws.String("mp"), UploadId: up.UploadId})
+		must(err)
 		lb, err := alice.ListBuckets(ctx, &s3.ListBucketsInput{})
 		if err != nil || aws.ToString(lb.Owner.ID) != aliceID.ID {
 			t.Fatalf("ListBuckets owner = %+v, %v", lb, err)

@@ -300,7 +300,12 @@ func (s *server) listParts(c *call) error {
 	if sc == "" {
 		sc = storage.StorageClassStandard
 	}
-	out := s3xml.ListPartsResult{Bucket: c.op.Bucket, Key: c.op.Key, UploadID: uploadID, Initiator: owner(), Owner: owner(),
+	bucketOwner, err := s.bucketOwner(c.ctx, c.op.Bucket)
+	if err != nil {
+		return err
+	}
+	own := recordedOwner(res.Upload.Internal, bucketOwner)
+	out := s3xml.ListPartsResult{Bucket: c.op.Bucket, Key: c.op.Key, UploadID: uploadID, Initiator: own, Owner: own,
 		StorageClass: sc, PartNumberMarker: marker, NextPartNumberMarker: res.NextPartNumberMarker, MaxParts: maxParts,
 		IsTruncated: res.IsTruncated, Parts: []s3xml.Part{},
 		ChecksumAlgorithm: res.Upload.Internal[internalChecksumAlgorithm], ChecksumType: res.Upload.Internal[internalChecksumType]}
@@ -322,6 +327,9 @@ func (s *server) listMultipartUploads(c *call) error {
 	if err != nil {
 		return err
 	}
+	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
+		return err
+	}
 	keyMarker, idMarker := q.Get("key-marker"), q.Get("upload-id-marker")
 	out := s3xml.ListMultipartUploadsResult{Bucket: c.op.Bucket, KeyMarker: p.enc(keyMarker), UploadIDMarker: idMarker,
 		Prefix: p.enc(p.prefix), Delimiter: p.enc(p.delimiter), MaxUploads: p.maxKeys, EncodingType: p.encodingType(), Uploads: []s3xml.Upload{}}
@@ -341,7 +349,7 @@ func (s *server) listMultipartUploads(c *call) error {
 		if sc == "" {
 			sc = storage.StorageClassStandard
 		}
-		out.Uploads = append(out.Uploads, s3xml.Upload{Key: p.enc(u.Key), UploadID: u.UploadID, Initiator: owner(), Owner: owner(), StorageClass: sc, Initiated: s3xml.Time(u.Initiated)})
+		out.Uploads = append(out.Uploads, s3xml.Upload{Key: p.enc(u.Key), UploadID: u.UploadID, Initiator: recordedOwner(u.Internal, p.bucketOwner), Owner: recordedOwner(u.Internal, p.bucketOwner), StorageClass: sc, Initiated: s3xml.Time(u.Initiated)})
 	}
 	out.CommonPrefixes = p.prefixes(res.CommonPrefixes)
 	out.IsTruncated = res.IsTruncated
