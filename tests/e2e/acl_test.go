@@ -111,6 +111,14 @@ func TestACLPublicAccessBlock(t *testing.T) {
 			if !strings.Contains(r.stdout, "*anon*: READ") {
 				t.Errorf("s3cmd info does not show the public grant:\n%s", r.stdout)
 			}
+			mustRun(t, clientEnv(t.TempDir()), "", s3cmdBin, "-c", cfg, "setacl", "--acl-public", s3b+"/priv.txt")
+			if got := anon(priv); got != http.StatusOK {
+				t.Errorf("anonymous GET after s3cmd setacl --acl-public: %d", got)
+			}
+			mustRun(t, clientEnv(t.TempDir()), "", s3cmdBin, "-c", cfg, "setacl", "--acl-private", s3b+"/priv.txt")
+			if got := anon(priv); got != http.StatusForbidden {
+				t.Errorf("anonymous GET after s3cmd setacl --acl-private: %d", got)
+			}
 			r = mustRun(t, clientEnv(t.TempDir()), "", s3cmdBin, "-c", cfg, "info", s3b)
 			if !strings.Contains(r.stdout, "CORS:") || strings.Contains(r.stdout+r.stderr, "NotImplemented") {
 				t.Errorf("s3cmd info of the bucket:\n%s", r)
