@@ -144,14 +144,9 @@ func (p *Policy) decide(ec *evalContext) Decision {
 	}
 	d := NotApplicable
 	for i := range p.Statements {
-		st := &p.Statements[i]
-		if !st.applies(ec) {
-			continue
-		}
-		if st.Effect == EffectDeny {
+		if d = p.decideOne(ec, i, d); d == Deny {
 			return Deny
 		}
-		d = Allow
 	}
 	return d
 }
@@ -160,16 +155,23 @@ func (p *Policy) decide(ec *evalContext) Decision {
 func (p *Policy) decideSubset(ec *evalContext, idx []int) Decision {
 	d := NotApplicable
 	for _, i := range idx {
-		st := &p.Statements[i]
-		if !st.applies(ec) {
-			continue
-		}
-		if st.Effect == EffectDeny {
+		if d = p.decideOne(ec, i, d); d == Deny {
 			return Deny
 		}
-		d = Allow
 	}
 	return d
+}
+
+// decideOne folds statement i into the decision so far.
+func (p *Policy) decideOne(ec *evalContext, i int, d Decision) Decision {
+	st := &p.Statements[i]
+	switch {
+	case !st.applies(ec):
+		return d
+	case st.Effect == EffectDeny:
+		return Deny
+	}
+	return Allow
 }
 
 // IsAllowed reports whether the policy allows the request: no Deny
