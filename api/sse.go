@@ -211,7 +211,7 @@ func newSealedWriter(c *call, key crypt.ObjectKey, sealed crypt.Sealed, ck *cust
 	return w
 }
 
-// Read counts and hashes the plaintext.
+// tee returns r counting the plaintext (and hashing it when needed).
 func (w *sealedWrite) tee(r io.Reader) io.Reader {
 	return readerFunc(func(p []byte) (int, error) {
 		n, err := r.Read(p)

@@ -88,7 +88,7 @@ func sealComplete(up storage.UploadInfo, info *storage.ObjectInfo) (*crypt.Seale
 	return &sealed, nil
 }
 
-// uploadPartSizes returns the sizes ListParts shows: plaintext for an encrypted upload.
+// uploadPartSize returns the size ListParts shows: plaintext for an encrypted upload.
 func uploadPartSize(up storage.UploadInfo, stored int64) int64 {
 	if _, ok, err := crypt.Parse(up.Internal); err == nil && ok {
 		if n, err := crypt.DecryptedSize(stored); err == nil {
