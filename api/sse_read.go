@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -156,7 +157,8 @@ func (s *server) openOnce(c *call, rd objectRead) (io.ReadCloser, storage.Object
 		return nil, plain, sealed, fmt.Errorf("%s/%s: %w", rd.bucket, rd.key, err)
 	}
 	same := storage.GetOptions{VersionID: seen.VersionID, Precondition: func(info storage.ObjectInfo) error {
-		if info.ETag != seen.ETag || !info.ModTime.Equal(seen.ModTime) || info.Internal[sealedKeyField] != seen.Internal[sealedKeyField] {
+		now, _, err := crypt.Parse(info.Internal)
+		if err != nil || info.ETag != seen.ETag || !info.ModTime.Equal(seen.ModTime) || !bytes.Equal(now.SealedKey, sealed.SealedKey) {
 			return errVersionChanged
 		}
 		return nil
@@ -170,9 +172,6 @@ func (s *server) openOnce(c *call, rd objectRead) (io.ReadCloser, storage.Object
 		io.Closer
 	}{key.Decrypt(rc, plan), rc}, plain, sealed, nil
 }
-
-// sealedKeyField is the Internal entry that changes with every new encrypted version.
-const sealedKeyField = "sse-sealed-key"
 
 // unsealKey checks the request's SSE-C key against the object and returns
 // its object key: the SSE-C key must be sent exactly for SSE-C objects,
