@@ -79,6 +79,9 @@ func deleteMarkerError(err error, info storage.ObjectInfo) error {
 	if info.VersionID != "" && info.VersionID != storage.NullVersionID {
 		h.Set("x-amz-version-id", info.VersionID)
 	}
+	if !info.ModTime.IsZero() {
+		h.Set("Last-Modified", info.ModTime.UTC().Format(http.TimeFormat))
+	}
 	e := s3err.Resolve(err)
 	e.Header = h
 	return e
@@ -195,6 +198,7 @@ func (s *server) getObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	s.hideLockHeaders(c)
 	if sealed != nil {
 		setSSEHeaders(c.w.Header(), *sealed, ck)
 	}
@@ -226,6 +230,7 @@ func (s *server) headObject(c *call) error {
 	if err != nil {
 		return err
 	}
+	s.hideLockHeaders(c)
 	if sealed != nil {
 		setSSEHeaders(c.w.Header(), *sealed, ck)
 	}

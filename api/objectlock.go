@@ -169,3 +169,17 @@ func setFeatureHeaders(h http.Header, info storage.ObjectInfo) {
 	setTagCount(h, info)
 	setLockHeaders(h, info)
 }
+
+// hideLockHeaders removes the x-amz-object-lock-* headers of a GET/HEAD
+// answer that the caller may not see: as on S3, the retention headers need
+// s3:GetObjectRetention and the legal hold header s3:GetObjectLegalHold.
+func (s *server) hideLockHeaders(c *call) {
+	h := c.w.Header()
+	if h.Get("x-amz-object-lock-mode") != "" && s.authorize(c, "s3:GetObjectRetention", c.op.Bucket, c.op.Key) != nil {
+		h.Del("x-amz-object-lock-mode")
+		h.Del("x-amz-object-lock-retain-until-date")
+	}
+	if h.Get("x-amz-object-lock-legal-hold") != "" && s.authorize(c, "s3:GetObjectLegalHold", c.op.Bucket, c.op.Key) != nil {
+		h.Del("x-amz-object-lock-legal-hold")
+	}
+}

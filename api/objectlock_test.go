@@ -279,6 +279,15 @@ func TestGovernanceBypassNeedsPermission(t *testing.T) {
 	}
 	plain := e.client("plain", "plain-secret", "")
 	wantCode(t, del(plain), "AccessDenied")
+	// Lock headers need s3:GetObjectRetention, which plain lacks.
+	head, err := plain.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vault"), Key: aws.String("doc")})
+	if err != nil || head.ObjectLockMode != "" || head.ObjectLockRetainUntilDate != nil {
+		t.Fatalf("HeadObject by a user without s3:GetObjectRetention = %+v, %v", head, err)
+	}
+	head, err = e.root.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("vault"), Key: aws.String("doc")})
+	if err != nil || head.ObjectLockMode != types.ObjectLockModeGovernance {
+		t.Fatalf("HeadObject by root = %+v, %v", head, err)
+	}
 	// The refusal is the lock's: plain may delete an unlocked version.
 	free, err := plain.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("vault"), Key: aws.String("free"), Body: strings.NewReader("y")})
 	if err != nil {

@@ -109,7 +109,8 @@ func TestVersionedObjects(t *testing.T) {
 			t.Fatalf("GET latest marker: %d %s %v", resp.StatusCode, body, resp.Header)
 		}
 		resp, _ = do(t, signedRequest(t, http.MethodHead, e.srv.URL+"/"+b+"/k?versionId="+marker, testSecretKey, nil, nil))
-		if resp.StatusCode != 405 || resp.Header.Get("x-amz-delete-marker") != "true" || resp.Header.Get("x-amz-version-id") != marker {
+		if resp.StatusCode != 405 || resp.Header.Get("x-amz-delete-marker") != "true" || resp.Header.Get("x-amz-version-id") != marker ||
+			resp.Header.Get("Last-Modified") == "" {
 			t.Fatalf("HEAD marker version: %d %v", resp.StatusCode, resp.Header)
 		}
 		resp, body = do(t, signedRequest(t, http.MethodGet, e.srv.URL+"/"+b+"/k?versionId="+marker, testSecretKey, nil, nil))
