@@ -3,6 +3,7 @@ package drive
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -133,5 +134,67 @@ func TestDataDirLifecycle(t *testing.T) {
 	}
 	if err := d.View(ctx, func(*Tx) error { return nil }); !errors.Is(err, storage.ErrDriveFaulty) {
 		t.Fatalf("View on removed drive = %v", err)
+	}
+}
+
+// countingCursor counts the moves of a bbolt cursor.
+type countingCursor struct {
+	c     cursor
+	moves int
+}
+
+func (c *countingCursor) Seek(k []byte) ([]byte, []byte) { c.moves++; return c.c.Seek(k) }
+func (c *countingCursor) Next() ([]byte, []byte)         { c.moves++; return c.c.Next() }
+
+// TestScanCostIndependentOfKeysUnderPrefixes: a delimited page costs one
+// seek per common prefix however many keys each prefix holds, and a plain
+// page costs one move per key returned, wherever it starts.
+func TestScanCostIndependentOfKeysUnderPrefixes(t *testing.T) {
+	ctx := context.Background()
+	tests := []struct {
+		name      string
+		perPrefix int
+		opts      ScanOptions
+		entries   int
+		maxMoves  int
+	}{
+		{"delimited, 1 key per prefix", 1, ScanOptions{Delimiter: "/", Limit: 100}, 100, 101},
+		{"delimited, 300 keys per prefix", 300, ScanOptions{Delimiter: "/", Limit: 100}, 100, 101},
+		{"delimited below a prefix", 300, ScanOptions{Prefix: "p0050/", Delimiter: "/", Limit: 100}, 100, 101},
+		{"plain page deep in the bucket", 300, ScanOptions{Start: "p0150/", Limit: 100}, 100, 101},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := openTest(t)
+			_, err := d.Update(ctx, func(tx *Tx) error {
+				rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+				for p := range 200 {
+					for k := range tt.perPrefix {
+						if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), rec); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = d.View(ctx, func(tx *Tx) error {
+				c := &countingCursor{c: tx.tx.Bucket(objBucket("b")).Cursor()}
+				es, _, err := scanCursor(c, tt.opts)
+				if err != nil {
+					return err
+				}
+				if len(es) != tt.entries || c.moves > tt.maxMoves {
+					t.Fatalf("page of %d entries took %d cursor moves; want %d entries in at most %d moves",
+						len(es), c.moves, tt.entries, tt.maxMoves)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }

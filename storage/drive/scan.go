@@ -59,6 +59,16 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 	if b == nil {
 		return nil, false, storage.ErrBucketNotFound
 	}
+	return scanCursor(b.Cursor(), opts)
+}
+
+// cursor is the part of *bolt.Cursor a scan uses (tests count its moves).
+type cursor interface {
+	Seek(seek []byte) (key, value []byte)
+	Next() (key, value []byte)
+}
+
+func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err error) {
 	start := opts.Start
 	if start < opts.Prefix {
 		start = opts.Prefix
@@ -76,7 +86,6 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 		}
 		return r, opts.Include == nil || opts.Include(k, r)
 	}
-	c := b.Cursor()
 	k, v := c.Seek([]byte(start))
 	for k != nil && bytes.HasPrefix(k, pfx) {
 		if opts.Limit > 0 && len(entries) >= opts.Limit {
