@@ -1,9 +1,11 @@
 package drive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -196,5 +198,39 @@ func TestScanCostIndependentOfKeysUnderPrefixes(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// TestShardWriterLarge writes a shard past several early-writeback chunks
+// and reads back exactly what was written.
+func TestShardWriterLarge(t *testing.T) {
+	d := openTest(t)
+	dd := NewID()
+	w, err := d.CreateShard(dd, "part.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want []byte
+	chunk := make([]byte, 1<<20+3) // not aligned to the writeback chunk
+	for i := range 11 {
+		for j := range chunk {
+			chunk[j] = byte(i*31 + j)
+		}
+		if _, err := w.Write(chunk); err != nil {
+			t.Fatal(err)
+		}
+		want = append(want, chunk...)
+	}
+	if err := w.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	f, err := d.OpenShard(dd, "part.1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	got, err := io.ReadAll(f)
+	if err != nil || !bytes.Equal(got, want) {
+		t.Fatalf("read back %d bytes (err %v), want the %d written", len(got), err, len(want))
 	}
 }

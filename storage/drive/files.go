@@ -60,7 +60,15 @@ type ShardWriter struct {
 	tmp   string
 	dir   string
 	final string
+	// written counts bytes written; flushed is where the last early
+	// writeback request ended.
+	written, flushed int64
 }
+
+// writebackChunk is how much a shard writer lets accumulate before asking
+// the kernel to start writing it out, so that disk writes overlap with
+// encoding instead of all waiting for the fsync at commit.
+const writebackChunk = 4 << 20
 
 // CreateShard starts writing shard file name of data dir dd.
 func (d *Drive) CreateShard(dd, name string) (*ShardWriter, error) {
@@ -82,8 +90,13 @@ func (d *Drive) CreateShard(dd, name string) (*ShardWriter, error) {
 // Write appends to the shard file.
 func (w *ShardWriter) Write(p []byte) (int, error) {
 	n, err := w.f.Write(p)
+	w.written += int64(n)
 	if err != nil {
 		return n, fmt.Errorf("write shard on %s: %w", w.d.root, err)
+	}
+	if w.written-w.flushed >= writebackChunk {
+		startWriteback(w.f, w.flushed, w.written-w.flushed)
+		w.flushed = w.written
 	}
 	return n, nil
 }

@@ -70,6 +70,11 @@ func (t *Tx) Bucket(name string) (BucketMeta, error) {
 	return m, nil
 }
 
+// HasBucket reports whether the bucket exists (without decoding its metadata).
+func (t *Tx) HasBucket(name string) bool {
+	return t.tx.Bucket([]byte(bktBuckets)).Get([]byte(name)) != nil
+}
+
 // Buckets returns every bucket in name order.
 func (t *Tx) Buckets() ([]BucketMeta, error) {
 	var out []BucketMeta

@@ -52,7 +52,7 @@ func reportCPU(b *testing.B) func() {
 	}
 }
 
-var benchSizes = []int{4 << 10, 1 << 20, 16 << 20}
+var benchSizes = []int{4 << 10, 1 << 20, 16 << 20, 64 << 20}
 
 func BenchmarkPutObject(b *testing.B) {
 	for _, size := range benchSizes {

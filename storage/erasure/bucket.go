@@ -273,8 +273,10 @@ func (s *Store) writeConfig(ctx context.Context, op, bucket string, kind storage
 func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
 	errs := st.forEach(func(_ int, d *drive.Drive) error {
 		return d.View(ctx, func(tx *drive.Tx) error {
-			_, err := tx.Bucket(bucket)
-			return err
+			if !tx.HasBucket(bucket) {
+				return storage.ErrBucketNotFound
+			}
+			return nil
 		})
 	})
 	_, err := s.quorumResponses(ctx, errs)

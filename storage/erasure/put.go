@@ -20,6 +20,9 @@ type objLayout struct {
 	c    *codec
 	dist []uint8
 	wq   int
+	// online marks the positions found online when the layout was chosen
+	// (nil: not checked), so that the write does not probe them again.
+	online []bool
 }
 
 // objectLayout chooses the layout of a new object. As MinIO does, parity
@@ -28,8 +31,10 @@ type objLayout struct {
 // its storage class promises once the drives return.
 func (s *Store) objectLayout(st *set, bucket, key string, parity int) (objLayout, error) {
 	n := st.n()
-	for _, d := range st.list() {
-		if (d == nil || d.Online() != nil) && parity < n/2 {
+	online := make([]bool, n)
+	for p, d := range st.list() {
+		online[p] = d != nil && d.Online() == nil
+		if !online[p] && parity < n/2 {
 			parity++
 		}
 	}
@@ -37,7 +42,7 @@ func (s *Store) objectLayout(st *set, bucket, key string, parity int) (objLayout
 	if err != nil {
 		return objLayout{}, err
 	}
-	return objLayout{c: c, dist: s.distribution(bucket, key, n), wq: writeQuorum(n-parity, parity)}, nil
+	return objLayout{c: c, dist: s.distribution(bucket, key, n), wq: writeQuorum(n-parity, parity), online: online}, nil
 }
 
 // dataWrite is a body streamed into shards, not yet committed.
@@ -114,7 +119,7 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 		w.inline = make([][]byte, n)
 		bufs := make([]*bytes.Buffer, n)
 		for p, d := range st.list() {
-			if d != nil && d.Online() == nil {
+			if lay.online != nil && lay.online[p] || lay.online == nil && d != nil && d.Online() == nil {
 				bufs[p] = &bytes.Buffer{}
 				outs[p] = bufs[p]
 				w.alive[p] = true
