@@ -2,6 +2,7 @@ package iam
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -132,6 +133,11 @@ func (s *System) Authorize(ctx context.Context, req Request) error {
 	p, err := s.resolve(req.AccessKey, 0)
 	if err != nil {
 		s.mu.RUnlock()
+		if errors.Is(err, ErrAccessDenied) {
+			// A disabled or expired link of the chain: nothing (no ACL
+			// grant either) may lift this refusal.
+			return fmt.Errorf("%w: %w", ErrExplicitDeny, err)
+		}
 		return err
 	}
 	if p.session != nil && !p.session.checkToken(req.SessionToken) {

@@ -602,3 +602,24 @@ func TestExpiredSessionsPurged(t *testing.T) {
 		t.Fatalf("SecretKey(purged session) = %v", err)
 	}
 }
+
+// TestChainRefusalsAreExplicit: a refusal because a link of the credential
+// chain is disabled or expired is an explicit deny, which the S3 layer's
+// ACL grants never lift.
+func TestChainRefusalsAreExplicit(t *testing.T) {
+	e := newEnv(t)
+	ctx := context.Background()
+	must(t, e.sys.AddUser(ctx, "alice", "alicesecret"))
+	sa, err := e.sys.AddServiceAccount(ctx, "alice", ServiceAccountOptions{})
+	must(t, err)
+	must(t, e.sys.SetUserEnabled(ctx, "alice", false))
+	err = e.allowed(sa.AccessKey, "", "s3:GetObject", "photos", "a")
+	if !errors.Is(err, ErrAccessDenied) || !errors.Is(err, ErrExplicitDeny) {
+		t.Fatalf("service account of a disabled user: %v, want an explicit AccessDenied", err)
+	}
+	must(t, e.sys.SetUserEnabled(ctx, "alice", true))
+	err = e.allowed(sa.AccessKey, "", "s3:GetObject", "photos", "a")
+	if !errors.Is(err, ErrAccessDenied) || errors.Is(err, ErrExplicitDeny) {
+		t.Fatalf("no policy: %v, want an implicit AccessDenied", err)
+	}
+}
