@@ -19,6 +19,7 @@ func accessRoutes() []route {
 		{method: http.MethodGet, target: targetBucket, query: []string{"publicAccessBlock"}, name: "GetPublicAccessBlock", action: "s3:GetBucketPublicAccessBlock", handler: (*server).getPublicAccessBlock},
 		{method: http.MethodPut, target: targetBucket, query: []string{"publicAccessBlock"}, name: "PutPublicAccessBlock", action: "s3:PutBucketPublicAccessBlock", handler: (*server).putPublicAccessBlock},
 		{method: http.MethodDelete, target: targetBucket, query: []string{"publicAccessBlock"}, name: "DeletePublicAccessBlock", action: "s3:PutBucketPublicAccessBlock", handler: (*server).deletePublicAccessBlock},
+		{method: http.MethodGet, target: targetBucket, query: []string{"requestPayment"}, name: "GetBucketRequestPayment", action: "s3:GetBucketRequestPayment", handler: (*server).getBucketRequestPayment},
 		// Browser preflights carry no credentials: the CORS rules answer them.
 		{method: http.MethodOptions, target: targetBucket, name: "PreflightRequest", action: "s3:PreflightRequest", handler: (*server).preflight, selfAuth: true},
 		{method: http.MethodOptions, target: targetObject, name: "PreflightRequest", action: "s3:PreflightRequest", handler: (*server).preflight, selfAuth: true},

@@ -205,6 +205,15 @@ func TestACLsAndPublicAccessBlock(t *testing.T) {
 		}
 	})
 
+	t.Run("request payment", func(t *testing.T) {
+		out, err := e.s3.GetBucketRequestPayment(ctx, &s3.GetBucketRequestPaymentInput{Bucket: aws.String(b)})
+		if err != nil || out.Payer != types.PayerBucketOwner {
+			t.Fatalf("GetBucketRequestPayment = %+v, %v", out, err)
+		}
+		_, err = e.s3.PutBucketRequestPayment(ctx, &s3.PutBucketRequestPaymentInput{Bucket: aws.String(b),
+			RequestPaymentConfiguration: &types.RequestPaymentConfiguration{Payer: types.PayerRequester}})
+		wantCode(t, err, "NotImplemented")
+	})
 	t.Run("bad public access block", func(t *testing.T) {
 		good := []byte(`<PublicAccessBlockConfiguration><BlockPublicAcls>true</BlockPublicAcls></PublicAccessBlockConfiguration>`)
 		resp, rb := do(t, signedRequest(t, http.MethodPut, e.srv.URL+"/"+b+"?publicAccessBlock", testSecretKey, good, map[string]string{"Content-MD5": md5b64([]byte("other"))}))

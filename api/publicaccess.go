@@ -5,6 +5,7 @@ import (
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
 	"github.com/silo-project/silo/storage"
+	"net/http"
 )
 
 // putPublicAccessBlock serves PutPublicAccessBlock.
@@ -70,4 +71,13 @@ func (s *server) getBucketOwnershipControls(c *call) error {
 // deleteBucketOwnershipControls serves DeleteBucketOwnershipControls (204).
 func (s *server) deleteBucketOwnershipControls(c *call) error {
 	return s.putBucketConfigDoc(c, storage.ConfigOwnership, nil)
+}
+
+// getBucketRequestPayment serves GetBucketRequestPayment: Silo has no
+// requester-pays buckets, so the bucket owner always pays (s3cmd info asks).
+func (s *server) getBucketRequestPayment(c *call) error {
+	if _, err := s.store.GetBucketInfo(c.ctx, c.op.Bucket); err != nil {
+		return err
+	}
+	return s.writeXML(c.w, http.StatusOK, s3xml.RequestPaymentConfiguration{Payer: "BucketOwner"})
 }

@@ -113,3 +113,9 @@ func DecodeOwnershipControls(r io.Reader) (OwnershipControls, error) {
 	}
 	return OwnershipControls{Rules: []OwnershipRule{{ObjectOwnership: v}}}, nil
 }
+
+// RequestPaymentConfiguration is the GetBucketRequestPayment result.
+type RequestPaymentConfiguration struct {
+	XMLName xml.Name `xml:"http://s3.amazonaws.com/doc/2006-03-01/ RequestPaymentConfiguration"`
+	Payer   string   `xml:"Payer"`
+}
