@@ -188,6 +188,10 @@ func conditions(r *http.Request) map[string][]string {
 		lk := strings.ToLower(k)
 		if strings.HasPrefix(lk, "x-amz-") && !strings.HasPrefix(lk, "x-amz-meta-") {
 			cond["s3:"+lk] = v
+			if rest, ok := strings.CutPrefix(lk, "x-amz-object-lock-"); ok {
+				// s3:object-lock-mode, -retain-until-date, -legal-hold
+				cond["s3:object-lock-"+rest] = v
+			}
 		}
 	}
 	return cond
