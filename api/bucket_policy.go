@@ -134,9 +134,10 @@ func (s *server) getBucketPolicyStatus(c *call) error {
 }
 
 // listVisibleOnly lets a signed ListBuckets denied s3:ListAllMyBuckets go on
-// with only the buckets the caller may see (MinIO's behaviour).
+// with only the buckets the caller may see (MinIO's behaviour). An explicit
+// deny (a Deny statement, a disabled parent) refuses the whole listing.
 func (s *server) listVisibleOnly(c *call, err error) bool {
-	if c.op.Name != "ListBuckets" || !c.signed() || !errors.Is(err, iam.ErrAccessDenied) {
+	if c.op.Name != "ListBuckets" || !c.signed() || !errors.Is(err, iam.ErrAccessDenied) || errors.Is(err, iam.ErrExplicitDeny) {
 		return false
 	}
 	c.visibleOnly = true

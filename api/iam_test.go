@@ -210,6 +210,8 @@ func TestServiceAccountOverS3(t *testing.T) {
 		t.Fatal(err)
 	}
 	wantCode(t, putObj(ctx, c, "photos", "a"), "AccessDenied")
+	_, err = c.ListBuckets(ctx, &s3.ListBucketsInput{})
+	wantCode(t, err, "AccessDenied")
 }
 
 func TestBucketPolicyOverS3(t *testing.T) {
