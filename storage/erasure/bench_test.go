@@ -111,6 +111,33 @@ func BenchmarkGetObject(b *testing.B) {
 	}
 }
 
+func BenchmarkGetObjectParallel4KiB(b *testing.B) {
+	s := benchStore(b)
+	data := storagetest.Data(1, 4<<10)
+	const keys = 256
+	for i := range keys {
+		if _, err := s.PutObject(b.Context(), "bench", fmt.Sprintf("g%d", i), bytes.NewReader(data), int64(len(data)), storage.PutOptions{}); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.SetBytes(int64(len(data)))
+	b.SetParallelism(8) // with GOMAXPROCS 2: 16 readers
+	defer reportCPU(b)()
+	b.RunParallel(func(pb *testing.PB) {
+		for i := 0; pb.Next(); i++ {
+			rc, _, err := s.GetObject(b.Context(), "bench", fmt.Sprintf("g%d", i%keys), nil, storage.GetOptions{})
+			if err != nil {
+				b.Error(err)
+				return
+			}
+			if _, err := io.Copy(io.Discard, rc); err != nil {
+				b.Error(err)
+			}
+			rc.Close()
+		}
+	})
+}
+
 func BenchmarkListObjectsDelimiter(b *testing.B) {
 	s := benchStore(b)
 	for i := range 5000 {
