@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/silo-project/silo/api/s3err"
@@ -115,10 +116,11 @@ func (s *server) checkAccess(c *call, req iam.Request, authzErr error) error {
 		if err != nil {
 			return err
 		}
-		if public {
-			return s3err.New(s3err.AccessDenied, "")
+		if !public {
+			return nil
 		}
-		return nil
+		// The public policy grants nothing; an ACL grant still may.
+		authzErr = fmt.Errorf("public bucket policy restricted by RestrictPublicBuckets: %w", iam.ErrAccessDenied)
 	}
 	if !errors.Is(authzErr, iam.ErrAccessDenied) || errors.Is(authzErr, iam.ErrExplicitDeny) {
 		return authzErr

@@ -134,6 +134,11 @@ func TestOwnersAndGrantsWithUsers(t *testing.T) {
 		if got := anonStatus(t, http.MethodGet, e.srv.URL+"/"+pb+"/k"); got != 403 {
 			t.Fatalf("RestrictPublicBuckets: anonymous GET %d", got)
 		}
+		_, err = e.root.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(pb), Key: aws.String("acl-public"), ACL: types.ObjectCannedACLPublicRead, Body: http.NoBody})
+		must(err)
+		if got := anonStatus(t, http.MethodGet, e.srv.URL+"/"+pb+"/acl-public"); got != 200 {
+			t.Fatalf("RestrictPublicBuckets leaves public ACLs alone: anonymous GET %d", got)
+		}
 		_, err = e.root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(pb), Policy: aws.String(public)})
 		wantCode(t, err, "AccessDenied")
 		_, err = e.root.PutBucketPolicy(ctx, &s3.PutBucketPolicyInput{Bucket: aws.String(pb), Policy: aws.String(toBob)})
