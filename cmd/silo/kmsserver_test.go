@@ -153,6 +153,9 @@ func TestKMSServerProcess(t *testing.T) {
 	if st, err := c.Status(ctx); err != nil || !st.Online {
 		t.Fatalf("Status after restart = %+v, %v", st, err)
 	}
+	if code := p2.stop(t); code != 0 {
+		t.Fatalf("kms server exit code %d after SIGTERM\nstderr:\n%s", code, p2.stderr)
+	}
 	noCrash(t, p.stderr.String()+p2.stderr.String())
 }
 
