@@ -111,8 +111,11 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 		}
 	}()
 
-	for {
+	for restarting := false; ; restarting = true {
 		srv, err := server.New(ctx, cfg, server.Deps{Logger: logger, Out: stdout, Reload: reload})
+		if err != nil && restarting && ctx.Err() != nil {
+			return 0 // stopped by a signal while restarting
+		}
 		if err != nil {
 			return fail(1, err)
 		}
@@ -120,6 +123,9 @@ func run(ctx context.Context, args []string, getenv getenvFunc, stdout, stderr i
 		if errors.Is(err, server.ErrRestart) {
 			// `mc admin service restart`: the store is closed; open
 			// everything again with the same configuration.
+			if ctx.Err() != nil {
+				return 0
+			}
 			logger.Info("restarting")
 			continue
 		}
