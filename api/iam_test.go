@@ -14,6 +14,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/credentials/stscreds"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/sts"
 	"github.com/minio/minio-go/v7"
@@ -361,6 +362,17 @@ func TestAssumeRoleOverHTTP(t *testing.T) {
 		}
 		wantCode(t, putObj(ctx, c, "photos", "y"), "AccessDenied")
 		wantCode(t, getObj(ctx, c, "logs", "y"), "AccessDenied")
+	})
+	t.Run("aws-sdk-go-v2 stscreds provider", func(t *testing.T) {
+		prov := stscreds.NewAssumeRoleProvider(e.stsClient("alice", "alicesecret"), "arn:aws:iam::000000000000:role/any")
+		c := s3.New(s3.Options{
+			Region: testRegion, BaseEndpoint: aws.String(e.srv.URL), UsePathStyle: true,
+			Credentials: aws.NewCredentialsCache(prov),
+		})
+		if err := getObj(ctx, c, "photos", "from-session"); err != nil {
+			t.Fatalf("stscreds credentials: %v", err)
+		}
+		wantCode(t, getObj(ctx, c, "logs", "x"), "AccessDenied")
 	})
 	t.Run("minio-go STS client", func(t *testing.T) {
 		p, err := miniocreds.NewSTSAssumeRole(e.srv.URL, miniocreds.STSAssumeRoleOptions{AccessKey: "alice", SecretKey: "alicesecret", Location: testRegion, DurationSeconds: 3600})
