@@ -22,6 +22,7 @@ import (
 	"github.com/silo-project/silo/kms/kes"
 	"github.com/silo-project/silo/kms/kesserver"
 	"github.com/silo-project/silo/kms/keystore"
+	"github.com/silo-project/silo/tlsutil"
 )
 
 // kmsCommandUsage is printed by `silo kms --help`.
@@ -214,7 +215,7 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 	if err != nil {
 		return err
 	}
-	cert, err := tls.LoadX509KeyPair(c.certFile, c.keyFile)
+	certs, err := tlsutil.New(tlsutil.Options{CertFile: c.certFile, KeyFile: c.keyFile, Logger: logger})
 	if err != nil {
 		return fmt.Errorf("kms server: certificate: %w", err)
 	}
@@ -223,15 +224,8 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 		return fmt.Errorf("kms server: cannot listen on %s: %w", c.address, err)
 	}
 	srv := &http.Server{
-		Handler: handler,
-		TLSConfig: &tls.Config{
-			MinVersion:   tls.VersionTLS12,
-			Certificates: []tls.Certificate{cert},
-			// Clients are identified by their public key, not by a CA:
-			// any certificate is accepted at the handshake, then the
-			// handler checks its identity against the allow-list.
-			ClientAuth: tls.RequireAnyClientCert,
-		},
+		Handler:           handler,
+		TLSConfig:         requireClientCert(certs.TLSConfig()),
 		ReadHeaderTimeout: 10 * time.Second,
 		// Bodies are at most kes.MaxBody: a request that takes longer
 		// than this is a slow client holding a connection.
@@ -245,6 +239,7 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 
 	ctx, stop := signal.NotifyContext(ctx, syscall.SIGINT, syscall.SIGTERM)
 	defer stop()
+	go certs.Watch(ctx, 5*time.Second) // renewed certificates are picked up
 	done := make(chan error, 1)
 	go func() { done <- srv.ServeTLS(ln, "", "") }()
 	select {
@@ -255,4 +250,25 @@ func runKMSServer(ctx context.Context, args []string, getenv getenvFunc, stdout,
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	return srv.Shutdown(shutdownCtx)
+}
+
+// requireClientCert makes conf ask every client for a certificate. Clients
+// are identified by their public key, not by a CA: any certificate is
+// accepted at the handshake, then the handler checks its identity against
+// the allow-list. The per-handshake configuration (reloadable certificates)
+// gets the same requirement.
+func requireClientCert(conf *tls.Config) *tls.Config {
+	conf.ClientAuth = tls.RequireAnyClientCert
+	if inner := conf.GetConfigForClient; inner != nil {
+		conf.GetConfigForClient = func(h *tls.ClientHelloInfo) (*tls.Config, error) {
+			c, err := inner(h)
+			if err != nil || c == nil {
+				return c, err
+			}
+			c = c.Clone()
+			c.ClientAuth = tls.RequireAnyClientCert
+			return c, nil
+		}
+	}
+	return conf
 }

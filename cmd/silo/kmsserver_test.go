@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"context"
+	"crypto/tls"
 	"encoding/base64"
 	"errors"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -111,6 +113,27 @@ func TestKMSServerProcess(t *testing.T) {
 	p := startKMSServer(t, f, "127.0.0.1:0")
 	c := f.client(t, p.endpoint)
 	kmstest.Run(t, c)
+	t.Run("client certificate required", func(t *testing.T) {
+		roots, err := kes.LoadCAs(f.serverCert)
+		if err != nil {
+			t.Fatal(err)
+		}
+		hc := &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots}}}
+		if resp, err := hc.Get(p.endpoint + kes.PathStatus); err == nil {
+			resp.Body.Close()
+			t.Fatalf("a client without a certificate got %s", resp.Status)
+		}
+		stranger := kmstest.NewCert(t, "stranger")
+		hc = &http.Client{Transport: &http.Transport{TLSClientConfig: &tls.Config{RootCAs: roots, Certificates: []tls.Certificate{stranger.TLS}}}}
+		resp, err := hc.Get(p.endpoint + kes.PathStatus)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusForbidden {
+			t.Fatalf("a client not on the allow-list got %s, want 403", resp.Status)
+		}
+	})
 
 	ctx := context.Background()
 	kc := kms.Context{"bucket": "b", "object": "o"}
