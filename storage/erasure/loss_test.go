@@ -241,8 +241,22 @@ func TestHealBucketThrottled(t *testing.T) {
 	wipeDrive(t, drives[3])
 	s = openClosable(t, drives, 2)
 	defer func() { s.Close() }()
-	if err := s.Heal(t.Context(), erasure.HealOptions{Bucket: "heal-a", BytesPerSecond: 256 << 20}); err != nil {
+	// The knob caps the shard bytes read for verification and repair: each
+	// of the 4 drives' shards of every part (size/2 bytes with 2 data
+	// shards), so the bucket's objects cost 2x their size, and at 24 MiB/s
+	// the heal cannot finish sooner than that takes (less one burst).
+	var total int64
+	for _, o := range a {
+		total += int64(len(o.data))
+	}
+	const rate = 24 << 20
+	start := time.Now()
+	if err := s.Heal(t.Context(), erasure.HealOptions{Bucket: "heal-a", BytesPerSecond: rate}); err != nil {
 		t.Fatalf("Heal(heal-a): %v", err)
+	}
+	floor := time.Duration(float64(2*total-(5<<20)) / rate * float64(time.Second))
+	if took := time.Since(start); took < floor {
+		t.Errorf("throttled heal of %d bytes took %v, want at least %v at %d B/s", total, took, floor, rate)
 	}
 	// The wiped drive was re-formatted on open, which queues a full heal of
 	// its own: wait for whichever heal runs last, then check it went well.
