@@ -206,7 +206,8 @@ func fromPolicy(p s3xml.AccessControlPolicy, o s3xml.Owner) (acl, error) {
 			}
 			g.Grantee.ID, g.Grantee.DisplayName = "", ""
 		case s3xml.GranteeCanonicalUser:
-			g.Grantee.URI = ""
+			// Display names are the server's to give, never the client's.
+			g.Grantee.URI, g.Grantee.DisplayName = "", ""
 			if g.Grantee.ID == o.ID {
 				g.Grantee.DisplayName = o.DisplayName
 			}
