@@ -118,6 +118,13 @@ func (s *server) getObjectAcl(c *call) error {
 	if err != nil {
 		return err
 	}
+	ownership, err := s.objectOwnership(c.ctx, c.op.Bucket)
+	if err != nil {
+		return err
+	}
+	if ownership == s3xml.OwnershipBucketOwnerEnforced {
+		a = privateACL(bucketACL.Owner) // the bucket owner owns everything, ACLs are off
+	}
 	if vid != "" {
 		c.w.Header().Set("x-amz-version-id", info.VersionID)
 	}

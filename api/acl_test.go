@@ -192,6 +192,9 @@ func TestACLsAndPublicAccessBlock(t *testing.T) {
 		if got := anonStatus(t, http.MethodGet, pubURL); got != 403 {
 			t.Fatalf("BucketOwnerEnforced leaves object ACLs active: anonymous GET %d", got)
 		}
+		if out, err := e.s3.GetObjectAcl(ctx, &s3.GetObjectAclInput{Bucket: aws.String(b), Key: aws.String("pub")}); err != nil || len(out.Grants) != 1 {
+			t.Fatalf("GetObjectAcl under BucketOwnerEnforced = %+v, %v", out, err)
+		}
 		for _, body := range []string{`<OwnershipControls><Rule><ObjectOwnership>Nobody</ObjectOwnership></Rule></OwnershipControls>`, `<OwnershipControls></OwnershipControls>`} {
 			if status, code := rawStatus(t, http.MethodPut, e.srv.URL+"/"+b+"?ownershipControls", []byte(body), nil); status != 400 || code != "MalformedXML" {
 				t.Fatalf("bad ownership %s: %d %s", body, status, code)
