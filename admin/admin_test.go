@@ -164,6 +164,23 @@ func TestRoutingAndAuthErrors(t *testing.T) {
 			}
 		})
 	}
+	t.Run("body does not match its signed digest", func(t *testing.T) {
+		req, _ := http.NewRequest(http.MethodPut, e.url+"/minio/admin/v3/add-canned-policy?name=p", strings.NewReader(`{"Version":"2012-10-17","Statement":[]}`))
+		req.Header.Set("X-Amz-Content-Sha256", strings.Repeat("0", 64))
+		req = signer.SignV4(*req, rootCreds.AccessKey, rootCreds.SecretKey, "", "")
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		var er errorResponse
+		if err := json.NewDecoder(resp.Body).Decode(&er); err != nil || resp.StatusCode != http.StatusBadRequest || er.Code != "XAmzContentSHA256Mismatch" {
+			t.Fatalf("got %d %+v (%v)", resp.StatusCode, er, err)
+		}
+		if _, err := e.iam.Policy(t.Context(), "p"); err == nil {
+			t.Fatal("the policy was stored")
+		}
+	})
 	t.Run("old API version", func(t *testing.T) {
 		resp, err := http.Get(e.url + "/minio/admin/v2/info")
 		if err != nil {

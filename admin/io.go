@@ -22,7 +22,9 @@ func (c *call) readBody() ([]byte, error) {
 	}
 	b, err := io.ReadAll(io.LimitReader(r, maxBodySize+1))
 	if err != nil {
-		return nil, fmt.Errorf("reading the request body: %w", err)
+		// The verifier reports a payload that does not match its signed
+		// digest here; its S3 code says so.
+		return nil, authError(fmt.Errorf("reading the request body: %w", err))
 	}
 	if len(b) > maxBodySize {
 		return nil, apiErr(errRequestBodyTooLarge, "the request body exceeds %d bytes", maxBodySize)
