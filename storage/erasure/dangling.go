@@ -206,36 +206,48 @@ func (s *Store) sweep(ctx context.Context) (versions, uploads int, err error) {
 	for _, b := range buckets {
 		for _, st := range s.sets {
 			for _, up := range []bool{false, true} {
-				l := &setLister{ctx: ctx, s: s, st: st, bucket: b.Name, opts: drive.ScanOptions{Uploads: up}, limit: 1000, raw: true}
-				for {
-					e, err := l.peek()
-					if err != nil {
-						if errors.Is(err, storage.ErrBucketNotFound) {
-							break // deleted meanwhile
-						}
-						return versions, uploads, err
-					}
-					if e == nil {
-						break
-					}
-					l.pop()
+				err := s.rawWalk(ctx, st, b.Name, up, func(e *listEntry) error {
 					var n int
-					var err2 error
+					var err error
 					if up {
-						n, err2 = s.sweepUpload(ctx, st, b.Name, e)
+						n, err = s.sweepUpload(ctx, st, b.Name, e)
 						uploads += n
 					} else {
-						n, err2 = s.sweepKey(ctx, st, b.Name, e)
+						n, err = s.sweepKey(ctx, st, b.Name, e)
 						versions += n
 					}
-					if err2 != nil {
-						errs = append(errs, err2)
+					if err != nil {
+						errs = append(errs, err)
 					}
+					return nil
+				})
+				if errors.Is(err, storage.ErrBucketNotFound) {
+					break // deleted meanwhile
+				}
+				if err != nil {
+					return versions, uploads, err
 				}
 			}
 		}
 	}
 	return versions, uploads, errors.Join(errs...)
+}
+
+// rawWalk calls fn for every object key (or, with uploads, every upload)
+// of bucket found on any drive of the set, in key order, with each drive's
+// record or upload (see setLister.raw). Cursor pages of 1000 per drive.
+func (s *Store) rawWalk(ctx context.Context, st *set, bucket string, uploads bool, fn func(*listEntry) error) error {
+	l := &setLister{ctx: ctx, s: s, st: st, bucket: bucket, opts: drive.ScanOptions{Uploads: uploads}, limit: 1000, raw: true}
+	for {
+		e, err := l.peek()
+		if err != nil || e == nil {
+			return err
+		}
+		l.pop()
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
 }
 
 // sweepKey repairs one key found by a raw scan when its records disagree.

@@ -145,36 +145,44 @@ func (s *Store) healAll(ctx context.Context, opts HealOptions) error {
 			s.heal.update(func(h *HealStatus) { h.Errors++; h.LastError = err.Error() })
 		}
 	}
+	// Every key and upload found on any drive, not only those a quorum
+	// holds: a key whose only versions are dangling must be visited too.
 	for _, b := range buckets {
-		m := s.newMerger(ctx, b.Name, drive.ScanOptions{}, "", 1000)
-		for {
-			e, err := m.next()
-			if err != nil {
-				return fmt.Errorf("heal %s: list: %w", b.Name, err)
-			}
-			if e == nil {
-				break
-			}
-			healed, n, err := s.healObject(ctx, s.setFor(b.Name, e.key), b.Name, e.key, lim)
-			if ctx.Err() != nil {
-				return ctx.Err()
-			}
-			s.heal.update(func(h *HealStatus) {
-				h.ObjectsDone++
-				h.BytesDone += n
-				h.BytesTotal += n
-				if healed {
-					h.ObjectsHealed++
+		for _, st := range s.sets {
+			err := s.rawWalk(ctx, st, b.Name, false, func(e *listEntry) error {
+				healed, n, err := s.healObject(ctx, st, b.Name, e.key, lim)
+				if ctx.Err() != nil {
+					return ctx.Err()
 				}
-				if err != nil {
-					h.Errors++
-					h.LastError = err.Error()
+				s.heal.update(func(h *HealStatus) {
+					h.ObjectsDone++
+					h.BytesDone += n
+					h.BytesTotal += n
+					if healed {
+						h.ObjectsHealed++
+					}
+					if err != nil {
+						h.Errors++
+						h.LastError = err.Error()
+					}
+				})
+				if time.Since(lastLog) > 10*time.Second {
+					lastLog = time.Now()
+					hs := s.HealStatus()
+					s.log.Info("heal progress", "objects", hs.ObjectsDone, "of", hs.ObjectsTotal, "bytes", hs.BytesDone, "errors", hs.Errors)
 				}
+				return nil
 			})
-			if time.Since(lastLog) > 10*time.Second {
-				lastLog = time.Now()
-				st := s.HealStatus()
-				s.log.Info("heal progress", "objects", st.ObjectsDone, "of", st.ObjectsTotal, "bytes", st.BytesDone, "errors", st.Errors)
+			if err == nil {
+				err = s.rawWalk(ctx, st, b.Name, true, func(e *listEntry) error {
+					if _, err := s.sweepUpload(ctx, st, b.Name, e); err != nil {
+						s.heal.update(func(h *HealStatus) { h.Errors++; h.LastError = err.Error() })
+					}
+					return ctx.Err()
+				})
+			}
+			if err != nil {
+				return fmt.Errorf("heal %s: %w", b.Name, err)
 			}
 		}
 	}
