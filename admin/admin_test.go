@@ -368,6 +368,24 @@ func TestServiceAccounts(t *testing.T) {
 			}
 		}
 	})
+	t.Run("only root manages root's keys", func(t *testing.T) {
+		e.iam.users["bob"].info.Policies = []string{"consoleAdmin"} // bob may do every admin action
+		defer func() { e.iam.users["bob"].info.Policies = nil }()
+		r := e.do(&bob, http.MethodPut, "add-service-account", e.encrypted(bob, map[string]any{"targetUser": rootCreds.AccessKey}))
+		if r.status != http.StatusForbidden {
+			t.Fatalf("bob created a key for root: %d %+v", r.status, r.err)
+		}
+		var rootKey struct{ Credentials struct{ AccessKey string } }
+		e.decrypt(root, e.do(&root, http.MethodPut, "add-service-account", e.encrypted(root, map[string]any{})), &rootKey)
+		r = e.do(&bob, http.MethodPost, "update-service-account?accessKey="+rootKey.Credentials.AccessKey,
+			e.encrypted(bob, map[string]any{"newSecretKey": "bob-knows-it-now"}))
+		if r.status != http.StatusForbidden {
+			t.Fatalf("bob changed the secret of root's key: %d %+v", r.status, r.err)
+		}
+		if s, _ := e.iam.SecretKey(t.Context(), rootKey.Credentials.AccessKey); s == "bob-knows-it-now" {
+			t.Fatal("the secret changed")
+		}
+	})
 	t.Run("a service account cannot create one", func(t *testing.T) {
 		sacred := iam.Credentials{AccessKey: "ALICEKEY1", SecretKey: "alicekeysecret1"}
 		r := e.do(&sacred, http.MethodPut, "add-service-account", e.encrypted(sacred, map[string]any{}))
@@ -400,7 +418,7 @@ func TestServiceAccounts(t *testing.T) {
 	}
 	var keys map[string]accessKeysJSON
 	e.decrypt(root, e.do(&root, http.MethodGet, "list-access-keys-bulk?all=true&listType=all", nil), &keys)
-	if len(keys) != 1 || len(keys["alice"].ServiceAccounts) != 1 {
+	if len(keys) != 2 || len(keys["alice"].ServiceAccounts) != 1 || len(keys[rootCreds.AccessKey].ServiceAccounts) != 1 {
 		t.Fatalf("access keys = %+v", keys)
 	}
 	e.decrypt(alice, e.do(&alice, http.MethodGet, "list-access-keys-bulk?users=alice&listType=svcacc-only", nil), &keys)

@@ -87,6 +87,10 @@ func (h *Handler) addServiceAccount(c *call) error {
 			return err
 		}
 	}
+	if h.isRoot(parent) && !h.isRoot(c.accessKey) {
+		// A key for root would carry root's unlimited rights.
+		return apiErr(errAccessDenied, "only the root user may create service accounts for itself")
+	}
 	opts := iam.ServiceAccountOptions{AccessKey: req.AccessKey, SecretKey: req.SecretKey, Name: req.Name,
 		Description: req.Description, Expiration: expiry(req.Expiration)}
 	if !nonePolicy(req.Policy) {
@@ -131,8 +135,13 @@ func (h *Handler) updateServiceAccount(c *call) error {
 	if err != nil {
 		return err
 	}
-	if _, err := h.ownedAccount(c, ak); err != nil {
+	sa, err := h.ownedAccount(c, ak)
+	if err != nil {
 		return err
+	}
+	if h.isRoot(sa.Parent) && !h.isRoot(c.accessKey) {
+		// Setting the secret of root's key would hand out root's rights.
+		return apiErr(errAccessDenied, "only the root user may change its service accounts")
 	}
 	var req struct {
 		NewPolicy      json.RawMessage `json:"newPolicy"`

@@ -451,6 +451,8 @@ func TestAdminAuthorizedByPolicy(t *testing.T) {
 	}
 	mc.must("admin", "user", "svcacct", "add", "ops", lister)
 	mc.must("admin", "info", "ops")
+	// ... except minting keys with root's unlimited rights.
+	mc.fails("only the root user", "admin", "user", "svcacct", "add", "ops", rootUser)
 
 	// The lister may list and read users (and the groups mc shows with
 	// them: other tests put users of this shared server in groups),
