@@ -77,6 +77,11 @@ func TestAdminSeedScenario(t *testing.T) {
 	if canPut(t, wide, "logs", "w.txt") {
 		t.Fatal("the broad service account exceeded alice's rights")
 	}
+	// alice narrows her own key: it takes effect at once.
+	mc.must("admin", "user", "svcacct", "edit", "alice", "ALICEBROAD1", "--policy", mc.writeFile("ro2.json", readOnly))
+	if canPut(t, wide, "photos", "w2.txt") {
+		t.Fatal("the edited service account can still upload")
+	}
 
 	mc.must("admin", "user", "disable", "silo", "alice")
 	for name, c := range map[string]*minio.Client{"alice": alice, "narrow": narrow, "broad": wide} {
