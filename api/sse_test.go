@@ -545,3 +545,17 @@ func TestSSEPostAndEmpty(t *testing.T) {
 		}
 	})
 }
+
+func TestSSEKMSKeyARN(t *testing.T) {
+	e := newSSEEnv(t, true)
+	const arn = "arn:aws:kms:us-east-1:123456789012:key/test-key"
+	out, err := e.s3.PutObject(t.Context(), &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("arn"), Body: strings.NewReader("x"),
+		ServerSideEncryption: types.ServerSideEncryptionAwsKms, SSEKMSKeyId: aws.String(arn), BucketKeyEnabled: aws.Bool(true)})
+	if err != nil || aws.ToString(out.SSEKMSKeyId) != arn || !aws.ToBool(out.BucketKeyEnabled) {
+		t.Fatalf("PUT: %v %+v", err, out)
+	}
+	head, err := e.s3.HeadObject(t.Context(), &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("arn")})
+	if err != nil || aws.ToString(head.SSEKMSKeyId) != arn || !aws.ToBool(head.BucketKeyEnabled) || aws.ToInt64(head.ContentLength) != 1 {
+		t.Fatalf("HEAD: %v %+v", err, head)
+	}
+}
