@@ -202,6 +202,10 @@ func TestSSERoundTrips(t *testing.T) {
 			if err != nil || len(list.Contents) != 1 || aws.ToInt64(list.Contents[0].Size) != int64(len(data)) {
 				t.Fatalf("listing: %v %+v", err, list)
 			}
+			vers, err := e.s3.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("bkt"), Prefix: aws.String(tt.name)})
+			if err != nil || len(vers.Versions) != 1 || aws.ToInt64(vers.Versions[0].Size) != int64(len(data)) {
+				t.Fatalf("version listing: %v %+v", err, vers)
+			}
 		})
 	}
 	t.Run("sse-kms headers", func(t *testing.T) {
