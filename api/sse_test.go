@@ -367,6 +367,10 @@ func TestSSEMultipartAndCopy(t *testing.T) {
 	}
 	_, err = e.s3.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), UploadId: up.UploadId, PartNumber: aws.Int32(3), Body: strings.NewReader("x")})
 	wantCode(t, err, "InvalidRequest")
+	other := newCustomer(t)
+	_, err = e.s3.UploadPart(ctx, &s3.UploadPartInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), UploadId: up.UploadId, PartNumber: aws.Int32(3),
+		Body: strings.NewReader("x"), SSECustomerAlgorithm: other.alg, SSECustomerKey: other.key, SSECustomerKeyMD5: other.md5})
+	wantCode(t, err, "AccessDenied")
 	lp, err := e.s3.ListParts(ctx, &s3.ListPartsInput{Bucket: aws.String("bkt"), Key: aws.String("mp"), UploadId: up.UploadId})
 	if err != nil || len(lp.Parts) != 2 || aws.ToInt64(lp.Parts[0].Size) != int64(len(parts[0])) {
 		t.Fatalf("ListParts: %v %+v", err, lp)
