@@ -197,6 +197,10 @@ type call struct {
 	allowed bool
 	// afterWrite runs once the response was written (service restart).
 	afterWrite func()
+	// algorithm is the payload algorithm of the encrypted request body, used
+	// for the encrypted response too (a FIPS client sends and reads PBKDF2);
+	// 0 (argon2id AES-GCM) when the request had none.
+	algorithm byte
 }
 
 // ServeHTTP implements http.Handler.

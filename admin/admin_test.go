@@ -386,6 +386,20 @@ func TestServiceAccounts(t *testing.T) {
 			t.Fatal("the secret changed")
 		}
 	})
+	t.Run("PBKDF2 request gets a PBKDF2 response", func(t *testing.T) {
+		body, err := payload.EncryptWith(payload.PBKDF2AESGCM, alice.SecretKey, []byte(`{"name":"fips"}`))
+		if err != nil {
+			t.Fatal(err)
+		}
+		r := e.do(&alice, http.MethodPut, "add-service-account", body)
+		e.mustOK(r)
+		if payload.Algorithm(r.body) != payload.PBKDF2AESGCM {
+			t.Fatalf("response algorithm %#x", payload.Algorithm(r.body))
+		}
+		var out struct{ Credentials struct{ AccessKey string } }
+		e.decrypt(alice, r, &out)
+		e.mustOK(e.do(&alice, http.MethodDelete, "delete-service-account?accessKey="+out.Credentials.AccessKey, nil))
+	})
 	t.Run("a service account cannot create one", func(t *testing.T) {
 		sacred := iam.Credentials{AccessKey: "ALICEKEY1", SecretKey: "alicekeysecret1"}
 		r := e.do(&sacred, http.MethodPut, "add-service-account", e.encrypted(sacred, map[string]any{}))

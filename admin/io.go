@@ -68,6 +68,9 @@ func (h *Handler) decodeEncrypted(c *call, v any) error {
 		plain, err = payload.Decrypt(secret, body, maxBodySize)
 		return err
 	})
+	if err == nil {
+		c.algorithm = payload.Algorithm(body)
+	}
 	switch {
 	case errors.Is(err, payload.ErrMalformed) && json.Valid(body):
 		return apiErr(errDecrypt, "the request body must be encrypted with the caller's secret key; it was sent as plain JSON")
@@ -124,7 +127,7 @@ func (h *Handler) writeEncrypted(c *call, v any) error {
 	}
 	var enc []byte
 	if err := h.withCrypto(c, func() error {
-		enc, err = payload.Encrypt(secret, b)
+		enc, err = payload.EncryptWith(c.algorithm, secret, b)
 		return err
 	}); err != nil {
 		return err

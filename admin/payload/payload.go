@@ -102,6 +102,15 @@ func EncryptWith(id byte, password string, data []byte) ([]byte, error) {
 	return out.Bytes(), nil
 }
 
+// Algorithm returns the algorithm ID of encrypted data, or Argon2idAESGCM
+// when data is too short to have one.
+func Algorithm(data []byte) byte {
+	if len(data) < headerLen {
+		return Argon2idAESGCM
+	}
+	return data[saltLen]
+}
+
 // Decrypt decrypts data encrypted for password. It returns ErrMalformed,
 // ErrNotAuthentic or ErrTooLarge (when the plaintext exceeds max bytes;
 // max <= 0 means no limit).
