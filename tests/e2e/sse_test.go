@@ -45,8 +45,8 @@ func sseServer(t *testing.T, name string) *server {
 	return srv
 }
 
-// TestSSE drives SSE-S3, SSE-KMS and SSE-C through mc, the AWS CLI, boto3
-// and minio-go against one TLS server, then checks that nothing on the
+// TestSSE drives SSE-S3, SSE-KMS and SSE-C through mc, the AWS CLI, boto3,
+// minio-go, s3cmd and rclone against one TLS server, then checks that nothing on the
 // drives holds the plaintext or a customer key.
 func TestSSE(t *testing.T) {
 	t.Parallel()
@@ -55,6 +55,8 @@ func TestSSE(t *testing.T) {
 	t.Run("awscli", func(t *testing.T) { sseAWSCLI(t, srv) })
 	t.Run("boto3", func(t *testing.T) { sseBoto3(t, srv) })
 	t.Run("minio-go", func(t *testing.T) { sseMinioGo(t, srv) })
+	t.Run("s3cmd", func(t *testing.T) { sseS3cmd(t, srv) })
+	t.Run("rclone", func(t *testing.T) { sseRclone(t, srv) })
 	t.Run("on-disk", func(t *testing.T) { sseOnDisk(t, srv) })
 }
 
