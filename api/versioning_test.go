@@ -189,6 +189,14 @@ func TestVersionedObjects(t *testing.T) {
 		if nulls != 1 {
 			t.Fatalf("%d null versions", nulls)
 		}
+		if _, err := e.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b), Key: aws.String("k"), VersionId: aws.String("null")}); err != nil {
+			t.Fatalf("delete of the null version: %v", err)
+		}
+		_, err = e.getBody(t, b, "k", "null")
+		wantCode(t, err, "NoSuchVersion")
+		if got, err := e.getBody(t, b, "k", ""); err != nil || got != "one" {
+			t.Fatalf("latest after removing the null version = %q, %v", got, err)
+		}
 	})
 }
 
