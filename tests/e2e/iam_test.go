@@ -14,6 +14,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+	"github.com/minio/minio-go/v7"
+	miniocreds "github.com/minio/minio-go/v7/pkg/credentials"
 )
 
 // iamMC runs mc against srv with a private config dir trusting srv's CA.
@@ -162,6 +164,26 @@ func TestIAMSeedScenario(t *testing.T) {
 		if !strings.Contains(r.stdout, "ok user put in denied bucket: AccessDenied 403") {
 			t.Errorf("no AccessDenied 403 for the denied bucket:\n%s", r.stdout)
 		}
+	})
+
+	// minio-go's STS client against the real server over TLS.
+	t.Run("minio-go AssumeRole", func(t *testing.T) {
+		p := miniocreds.New(&miniocreds.STSAssumeRole{Client: srv.client, STSEndpoint: srv.endpoint,
+			Options: miniocreds.STSAssumeRoleOptions{AccessKey: alice, SecretKey: aliceSecret, Location: region, DurationSeconds: 900}})
+		c, err := minio.New(srv.host, &minio.Options{Creds: p, Secure: true, Transport: srv.client.Transport,
+			Region: region, BucketLookup: minio.BucketLookupPath, MaxRetries: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		obj, err := c.GetObject(context.Background(), photos, "cat.jpg", minio.GetObjectOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if b, err := io.ReadAll(obj); err != nil || string(b) != "meow" {
+			t.Fatalf("minio-go session read %q, %v", b, err)
+		}
+		_, err = c.PutObject(context.Background(), logs, "x", strings.NewReader("x"), 1, minio.PutObjectOptions{})
+		wantMinioCode(t, err, "AccessDenied", http.StatusForbidden)
 	})
 
 	// Service accounts: one inheriting, one whose inline policy tries to
