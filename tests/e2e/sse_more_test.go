@@ -1,11 +1,18 @@
 package e2e
 
 import (
+	"bytes"
+	"context"
+	"encoding/base64"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/minio/minio-go/v7"
+	"github.com/minio/minio-go/v7/pkg/encrypt"
 )
 
 // sseS3cmd: s3cmd --server-side-encryption (SSE-S3) on a single and a
@@ -87,4 +94,58 @@ func sseRclone(t *testing.T, srv *server) {
 		}
 	}
 	must("purge", remote)
+}
+
+// TestSSEInsecureLoopback: with SILO_SSE_INSECURE_LOOPBACK=on a plain-HTTP
+// server accepts SSE-C and SSE-KMS from a loopback client.
+func TestSSEInsecureLoopback(t *testing.T) {
+	t.Parallel()
+	bin, err := suite.binary()
+	if err != nil {
+		t.Fatalf("silo binary: %v", err)
+	}
+	secret := base64.StdEncoding.EncodeToString(randomData(32, 7301))
+	srv, err := startServerEnv(bin, filepath.Join(suite.root, "sse-loopback"), false,
+		append(defaultServerEnv(), "SILO_KMS_SECRET_KEY="+sseKMSKey+":"+secret, "SILO_SSE_INSECURE_LOOPBACK=on"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer func() {
+		if err := srv.stop(); err != nil {
+			t.Errorf("stop: %v", err)
+		}
+	}()
+	ctx := context.Background()
+	c := newMinioClient(t, srv, false)
+	bucket := uniqueBucket(t, "sseloop")
+	if err := c.MakeBucket(ctx, bucket, minio.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	kmsSSE, err := encrypt.NewSSEKMS(sseKMSKey, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ssec, err := encrypt.NewSSEC(randomData(32, 7303))
+	if err != nil {
+		t.Fatal(err)
+	}
+	data := randomData(100_000, 7302)
+	for name, sse := range map[string]encrypt.ServerSide{"kms": kmsSSE, "c": ssec} {
+		if _, err := c.PutObject(ctx, bucket, name, bytes.NewReader(data), int64(len(data)), minio.PutObjectOptions{ServerSideEncryption: sse}); err != nil {
+			t.Fatalf("SSE %s over loopback HTTP: %v", name, err)
+		}
+		get := minio.GetObjectOptions{}
+		if name == "c" {
+			get.ServerSideEncryption = ssec
+		}
+		obj, err := c.GetObject(ctx, bucket, name, get)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(obj)
+		obj.Close()
+		if err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("GET %s: %d bytes, %v", name, len(got), err)
+		}
+	}
 }
