@@ -34,6 +34,38 @@ type codec struct {
 	data, parity int
 	enc          reedsolomon.Encoder
 	key          []byte // bitrotKey, never modified
+	// bufs recycles the full-block buffers of reads and writes (see
+	// blockBufs), which would otherwise be a few MiB of garbage per request.
+	bufs sync.Pool
+}
+
+// blockBufs are the buffers one request needs to code full blocks: per
+// position a shard block with its hash (reads), one block of object data,
+// and the encoder's work area (all shards of one block, writes).
+type blockBufs struct {
+	shards [][]byte
+	block  []byte
+	work   []byte
+}
+
+// getBufs returns full-block buffers for a set of n positions, recycled
+// when possible; give them back with putBufs once nothing refers to them.
+func (c *codec) getBufs(n int) *blockBufs {
+	if b, ok := c.bufs.Get().(*blockBufs); ok && len(b.shards) == n {
+		return b
+	}
+	b := &blockBufs{shards: make([][]byte, n), block: make([]byte, c.shardLen(blockSize)*int64(c.data)),
+		work: make([]byte, c.total()*int(c.shardLen(blockSize)))}
+	for p := range b.shards {
+		b.shards[p] = make([]byte, c.stride())
+	}
+	return b
+}
+
+func (c *codec) putBufs(b *blockBufs) {
+	if b != nil {
+		c.bufs.Put(b)
+	}
 }
 
 type codecCache struct {

@@ -3,6 +3,7 @@ package erasure
 import (
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -31,6 +32,7 @@ type objectReader struct {
 	failed      map[int]bool       // positions whose shard could not be read
 	pre         map[int][]*os.File // parts opened ahead, by index
 	err         error
+	pooled      *blockBufs // bufs and block, when recycled (full blocks)
 }
 
 func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string, vv *verView, off, length int64) (io.ReadCloser, error) {
@@ -62,12 +64,18 @@ func (s *Store) newObjectReader(ctx context.Context, st *set, bucket, key string
 	for _, p := range vv.v.Parts {
 		largest = max(largest, min(p.Size, blockSize))
 	}
-	r.bufs = make([][]byte, st.n())
-	for p := range r.bufs {
-		r.bufs[p] = make([]byte, hashLen+c.shardLen(largest))
+	if largest == blockSize {
+		r.pooled = c.getBufs(st.n())
+		r.bufs, r.block = r.pooled.shards, r.pooled.block[:0]
+	} else {
+		r.bufs = make([][]byte, st.n())
+		for p := range r.bufs {
+			r.bufs[p] = make([]byte, hashLen+c.shardLen(largest))
+		}
+		r.block = make([]byte, 0, c.shardLen(largest)*int64(c.data))
 	}
-	r.block = make([]byte, 0, c.shardLen(largest)*int64(c.data))
 	if err := r.openPart(); err != nil {
+		c.putBufs(r.pooled)
 		return nil, err
 	}
 	r.preopen()
@@ -224,11 +232,19 @@ func (r *objectReader) next() error {
 	return nil
 }
 
+var errReaderClosed = errors.New("read after close")
+
 // Close releases the shard files and queues a heal when a shard was
 // missing or corrupt.
 func (r *objectReader) Close() error {
 	r.closeFiles()
 	r.closePreopened()
+	if r.pooled != nil {
+		// Nothing refers to the buffers once closed: reads fail from now on.
+		r.c.putBufs(r.pooled)
+		r.pooled, r.bufs, r.block, r.pending = nil, nil, nil, nil
+		r.err = errReaderClosed
+	}
 	if r.needHeal && r.healable() {
 		r.s.queueHeal(r.st, r.bucket, r.key)
 	}

@@ -200,8 +200,22 @@ func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io
 	}
 	var sets [2]bufSet
 	free := make(chan int, 2)
+	// Full blocks use recycled buffers (given back once the writer is done).
+	bufs := make([][]byte, len(outs))
+	if bufSize == blockSize {
+		pooled := [2]*blockBufs{c.getBufs(len(outs)), c.getBufs(len(outs))}
+		defer c.putBufs(pooled[0])
+		defer c.putBufs(pooled[1])
+		for i := range sets {
+			sets[i] = bufSet{block: pooled[i].block[:blockSize], work: pooled[i].work}
+		}
+		copy(bufs, pooled[0].shards)
+	} else {
+		for i := range sets {
+			sets[i] = bufSet{block: make([]byte, bufSize), work: make([]byte, c.total()*int(c.shardLen(bufSize)))}
+		}
+	}
 	for i := range sets {
-		sets[i] = bufSet{block: make([]byte, bufSize), work: make([]byte, c.total()*int(c.shardLen(bufSize)))}
 		free <- i
 	}
 	jobs := make(chan int)
@@ -209,7 +223,6 @@ func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
-		bufs := make([][]byte, len(outs))
 		for i := range jobs {
 			if !lost.Load() {
 				s.writeBlock(st, c, lay, outs, w, bufs, sets[i].shards)
