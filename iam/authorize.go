@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 
 	"github.com/silo-project/silo/iam/policy"
@@ -264,15 +263,9 @@ func (s *System) NeedsExistingObjectTags(ctx context.Context, req Request) bool 
 		pols = append(pols, bp)
 	}
 	for _, p := range pols {
-		for i := range p.Statements {
-			for _, c := range p.Statements[i].Conditions {
-				if len(c.Key) > len(existingTagPrefix) && strings.EqualFold(c.Key[:len(existingTagPrefix)], existingTagPrefix) {
-					return true
-				}
-			}
+		if p.UsesExistingObjectTags() {
+			return true
 		}
 	}
 	return false
 }
-
-const existingTagPrefix = "s3:ExistingObjectTag/"

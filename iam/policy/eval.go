@@ -308,6 +308,6 @@ func Merge(policies ...*Policy) *Policy {
 			}
 		}
 	}
-	out.index = buildIndex(out)
+	summarize(out)
 	return out
 }

@@ -65,3 +65,49 @@ func literalBuckets(st *Statement) ([]string, bool) {
 func (ec *evalContext) indexUsable() bool {
 	return ec.kind != KindService && !strings.Contains(ec.args.Bucket, "/")
 }
+
+// existingObjectTagPrefix starts the condition keys on a stored object's tags.
+const existingObjectTagPrefix = "s3:existingobjecttag/"
+
+// Summary of a policy's condition keys, computed once by Parse and Merge.
+const (
+	tagsUnknown uint8 = iota // not computed: scan
+	tagsUnused
+	tagsUsed
+)
+
+// UsesExistingObjectTags reports whether some condition of p is on
+// s3:ExistingObjectTag/<key>, i.e. whether deciding a request may need the
+// stored object's tags.
+func (p *Policy) UsesExistingObjectTags() bool {
+	if p == nil {
+		return false
+	}
+	switch p.existingTags {
+	case tagsUsed:
+		return true
+	case tagsUnused:
+		return false
+	}
+	return scanExistingObjectTags(p)
+}
+
+func scanExistingObjectTags(p *Policy) bool {
+	for i := range p.Statements {
+		for _, c := range p.Statements[i].Conditions {
+			if len(c.Key) > len(existingObjectTagPrefix) && strings.EqualFold(c.Key[:len(existingObjectTagPrefix)], existingObjectTagPrefix) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// summarize fills the precomputed facts about p's statements.
+func summarize(p *Policy) {
+	p.index = buildIndex(p)
+	p.existingTags = tagsUnused
+	if scanExistingObjectTags(p) {
+		p.existingTags = tagsUsed
+	}
+}

@@ -77,3 +77,29 @@ func FuzzIndex(f *testing.F) {
 		}
 	})
 }
+
+func TestUsesExistingObjectTags(t *testing.T) {
+	tests := []struct {
+		doc  string
+		want bool
+	}{
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*"}]}`, false},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"s3:ExistingObjectTag/secret":"yes"}}}]}`, true},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"*","Condition":{"StringEquals":{"S3:EXISTINGOBJECTTAG/a":"b"}}}]}`, true},
+		{`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:PutObject","Resource":"*","Condition":{"StringEquals":{"s3:RequestObjectTag/a":"b"}}}]}`, false},
+	}
+	for i, tt := range tests {
+		p, err := Parse([]byte(tt.doc))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := p.UsesExistingObjectTags(); got != tt.want {
+			t.Errorf("%d: UsesExistingObjectTags = %v, want %v", i, got, tt.want)
+		}
+		q := *p
+		q.existingTags = tagsUnknown
+		if got := q.UsesExistingObjectTags(); got != tt.want {
+			t.Errorf("%d: scanning: %v, want %v", i, got, tt.want)
+		}
+	}
+}

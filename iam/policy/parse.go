@@ -128,7 +128,7 @@ func parse(doc []byte, mode parseMode, bucket string) (*Policy, error) {
 		st.literal = p.Version != Version20121017
 		p.Statements = append(p.Statements, st)
 	}
-	p.index = buildIndex(p)
+	summarize(p)
 	return p, nil
 }
 

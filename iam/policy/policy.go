@@ -35,6 +35,8 @@ type Policy struct {
 	// index, when set, lets evaluation skip statements confined to other
 	// buckets (built by Parse, ParseBucketPolicy and Merge).
 	index *stmtIndex
+	// existingTags caches UsesExistingObjectTags (tagsUnknown: scan).
+	existingTags uint8
 }
 
 // Statement is one element of a policy's Statement list. Exactly one of
