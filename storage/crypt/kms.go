@@ -2,6 +2,14 @@ package crypt
 
 import (
 	"context"
+
+	"github.com/silo-project/silo/kms"
+)
+
+// The key service's types, as KMS uses them.
+type (
+	kmsContext = kms.Context
+	kmsDEK     = kms.DEK
 )
 
 // KMS is what crypt needs from the key service: data keys for SSE-S3 and
