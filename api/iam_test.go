@@ -348,6 +348,34 @@ func TestAssumeRoleOverHTTP(t *testing.T) {
 	noToken := e.client(aws.ToString(cr.AccessKeyId), aws.ToString(cr.SecretAccessKey), "")
 	wantCode(t, getObj(ctx, noToken, "photos", "from-session"), "InvalidToken")
 
+	t.Run("presigned URL with session credentials", func(t *testing.T) {
+		ps := s3.NewPresignClient(tmp)
+		req, err := ps.PresignGetObject(ctx, &s3.GetObjectInput{Bucket: aws.String("photos"), Key: aws.String("from-session")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !strings.Contains(req.URL, "X-Amz-Security-Token=") {
+			t.Fatalf("presigned URL without session token: %s", req.URL)
+		}
+		resp, err := http.Get(req.URL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusOK || string(body) != "data:from-session" {
+			t.Fatalf("presigned GET = %d %q", resp.StatusCode, body)
+		}
+		forged := strings.Replace(req.URL, "X-Amz-Security-Token=", "X-Amz-Security-Token=x", 1)
+		resp, err = http.Get(forged)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if resp.StatusCode == http.StatusOK {
+			t.Fatal("presigned GET with a forged token succeeded")
+		}
+	})
 	t.Run("session policy narrows", func(t *testing.T) {
 		out, err := e.stsClient("alice", "alicesecret").AssumeRole(ctx, &sts.AssumeRoleInput{
 			RoleArn: aws.String("arn:x"), RoleSessionName: aws.String("s2"),
