@@ -105,9 +105,11 @@ func (s *server) headBucket(c *call) error {
 func (s *server) deleteBucket(c *call) error {
 	force := strings.EqualFold(c.r.Header.Get("x-minio-force-delete"), "true")
 	if force {
-		if err := s.checkBucketDeletable(c); err != nil {
+		locked, err := s.emptyLockedBucket(c)
+		if err != nil {
 			return err
 		}
+		force = !locked
 	}
 	if err := s.store.DeleteBucket(c.ctx, c.op.Bucket, storage.DeleteBucketOptions{Force: force}); err != nil {
 		return err

@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"errors"
 	"net/http"
 	"time"
 
@@ -201,31 +202,64 @@ func (s *server) putObjectLegalHold(c *call) error {
 	return nil
 }
 
-// checkBucketDeletable refuses a forced deletion of a bucket with object
-// lock while any version in it is locked (objectlock.Check on every version, no
-// GOVERNANCE bypass).
-func (s *server) checkBucketDeletable(c *call) error {
-	_, enabled, err := s.bucketLock(c, c.op.Bucket)
-	if err != nil || !enabled {
-		return err
+// emptyLockedBucket prepares the forced deletion of a bucket with object
+// lock (locked reports whether it has it; nothing is done otherwise). It
+// refuses while any version is locked (objectlock.Check on every version,
+// no GOVERNANCE bypass) before deleting anything, then deletes each version
+// itself, every one through objectlock.Check again under the key's lock,
+// and aborts the multipart uploads. The caller then deletes the bucket
+// without Force: a version written meanwhile makes that fail with
+// BucketNotEmpty instead of being removed unchecked.
+func (s *server) emptyLockedBucket(c *call) (locked bool, err error) {
+	if _, locked, err = s.bucketLock(c, c.op.Bucket); err != nil || !locked {
+		return locked, err
 	}
-	opts := storage.ListVersionsOptions{MaxKeys: storage.MaxListKeys}
 	now := time.Now()
+	err = s.eachVersion(c, func(v storage.ObjectInfo) error {
+		if v.DeleteMarker {
+			return nil
+		}
+		// Listings may omit Internal: read the version itself.
+		info, err := s.store.StatObject(c.ctx, c.op.Bucket, v.Key, storage.GetOptions{VersionID: v.VersionID})
+		if err != nil {
+			return err
+		}
+		return objectlock.Check(info, false, now)
+	})
+	if err != nil {
+		return true, err
+	}
+	// Delete from the start of the listing until it is empty: every page
+	// deleted shortens it, and any failure ends the loop.
+	for {
+		res, err := s.store.ListObjectVersions(c.ctx, c.op.Bucket, storage.ListVersionsOptions{MaxKeys: storage.MaxListKeys})
+		if err != nil {
+			return true, err
+		}
+		if len(res.Versions) == 0 {
+			return true, s.abortAllUploads(c)
+		}
+		for _, v := range res.Versions {
+			_, err := s.store.DeleteObject(c.ctx, c.op.Bucket, v.Key, storage.DeleteOptions{VersionID: v.VersionID,
+				Precondition: func(info storage.ObjectInfo) error { return objectlock.Check(info, false, time.Now()) }})
+			if err != nil {
+				return true, err
+			}
+		}
+	}
+}
+
+// eachVersion calls fn on every version and delete marker of the bucket,
+// a page at a time, stopping at the first error; fn must not delete.
+func (s *server) eachVersion(c *call, fn func(storage.ObjectInfo) error) error {
+	opts := storage.ListVersionsOptions{MaxKeys: storage.MaxListKeys}
 	for {
 		res, err := s.store.ListObjectVersions(c.ctx, c.op.Bucket, opts)
 		if err != nil {
 			return err
 		}
 		for _, v := range res.Versions {
-			if v.DeleteMarker {
-				continue
-			}
-			// Listings may omit Internal: read the version itself.
-			info, err := s.store.StatObject(c.ctx, c.op.Bucket, v.Key, storage.GetOptions{VersionID: v.VersionID})
-			if err != nil {
-				return err
-			}
-			if err := objectlock.Check(info, false, now); err != nil {
+			if err := fn(v); err != nil {
 				return err
 			}
 		}
@@ -233,5 +267,23 @@ func (s *server) checkBucketDeletable(c *call) error {
 			return nil
 		}
 		opts.KeyMarker, opts.VersionIDMarker = res.NextKeyMarker, res.NextVersionIDMarker
+	}
+}
+
+// abortAllUploads aborts every multipart upload in the bucket.
+func (s *server) abortAllUploads(c *call) error {
+	for {
+		res, err := s.store.ListMultipartUploads(c.ctx, c.op.Bucket, storage.ListUploadsOptions{MaxUploads: 1000})
+		if err != nil {
+			return err
+		}
+		for _, u := range res.Uploads {
+			if err := s.store.AbortMultipartUpload(c.ctx, c.op.Bucket, u.Key, u.UploadID); err != nil && !errors.Is(err, storage.ErrNoSuchUpload) {
+				return err
+			}
+		}
+		if len(res.Uploads) == 0 || !res.IsTruncated {
+			return nil
+		}
 	}
 }

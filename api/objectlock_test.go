@@ -300,3 +300,48 @@ func TestGovernanceBypassNeedsPermission(t *testing.T) {
 		t.Fatalf("delete with s3:BypassGovernanceRetention: %v", err)
 	}
 }
+
+// TestForcedDeleteOfLockBucket: a forced deletion empties and removes a lock
+// bucket whose versions are all unlocked (retention expired, hold released),
+// and removes nothing while one version is locked.
+func TestForcedDeleteOfLockBucket(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	b := e.lockBucket(t, "forced")
+	force := func() int {
+		resp, _ := do(t, signedRequest(t, http.MethodDelete, e.srv.URL+"/"+b, testSecretKey, nil, map[string]string{"x-minio-force-delete": "true"}))
+		return resp.StatusCode
+	}
+	e.put(t, b, "a", "1")
+	e.put(t, b, "a", "2")
+	e.put(t, b, "dir/b", "3")
+	if _, err := e.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b), Key: aws.String("dir/b")}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.s3.CreateMultipartUpload(ctx, &s3.CreateMultipartUploadInput{Bucket: aws.String(b), Key: aws.String("pending")}); err != nil {
+		t.Fatal(err)
+	}
+	held, err := e.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String(b), Key: aws.String("held"), Body: strings.NewReader("h"),
+		ChecksumAlgorithm: types.ChecksumAlgorithmCrc32, ObjectLockLegalHoldStatus: types.ObjectLockLegalHoldStatusOn})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := force(); got != http.StatusForbidden {
+		t.Fatalf("forced delete with a held version: %d", got)
+	}
+	list, err := e.s3.ListObjectVersions(ctx, &s3.ListObjectVersionsInput{Bucket: aws.String(b)})
+	if err != nil || len(list.Versions) != 4 || len(list.DeleteMarkers) != 1 {
+		t.Fatalf("versions after the refused deletion = %d/%d, %v", len(list.Versions), len(list.DeleteMarkers), err)
+	}
+	if _, err := e.s3.PutObjectLegalHold(ctx, &s3.PutObjectLegalHoldInput{Bucket: aws.String(b), Key: aws.String("held"), VersionId: held.VersionId,
+		LegalHold: &types.ObjectLockLegalHold{Status: types.ObjectLockLegalHoldStatusOff}}); err != nil {
+		t.Fatal(err)
+	}
+	if got := force(); got != http.StatusNoContent {
+		t.Fatalf("forced delete after release: %d", got)
+	}
+	_, err = e.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)})
+	if err == nil {
+		t.Fatal("bucket still exists")
+	}
+}
