@@ -216,7 +216,7 @@ func (s *Store) sweep(ctx context.Context) (versions, uploads int, err error) {
 						n, err = s.sweepKey(ctx, st, b.Name, e)
 						versions += n
 					}
-					if err != nil {
+					if err != nil && len(errs) < 10 { // a failing drive would fail every key
 						errs = append(errs, err)
 					}
 					return nil
