@@ -567,3 +567,25 @@ func TestSSEKMSKeyARN(t *testing.T) {
 		t.Fatalf("HEAD: %v %+v", err, head)
 	}
 }
+
+func TestSSEConditionalAndPartReads(t *testing.T) {
+	e := newSSEEnv(t, true)
+	ctx := t.Context()
+	data := randomData(200_000)
+	out, err := e.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("k"), Body: bytes.NewReader(data), ServerSideEncryption: types.ServerSideEncryptionAes256})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String("k"), IfNoneMatch: out.ETag})
+	if err == nil || !strings.Contains(err.Error(), "304") {
+		t.Fatalf("If-None-Match of the ETag: %v, want 304", err)
+	}
+	_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String("k"), IfMatch: aws.String(`"0123"`)})
+	wantCode(t, err, "PreconditionFailed")
+	_, _, err = e.get(t, &s3.GetObjectInput{Key: aws.String("k"), Range: aws.String("bytes=200000-")})
+	wantCode(t, err, "InvalidRange")
+	got, gout, err := e.get(t, &s3.GetObjectInput{Key: aws.String("k"), PartNumber: aws.Int32(1)})
+	if err != nil || !bytes.Equal(got, data) || aws.ToInt64(gout.ContentLength) != int64(len(data)) {
+		t.Fatalf("partNumber=1 of a single-part encrypted object: %v", err)
+	}
+}
