@@ -167,10 +167,11 @@ func (s *server) openOnce(c *call, rd objectRead) (io.ReadCloser, storage.Object
 	if err != nil {
 		return nil, plain, sealed, err
 	}
+	ahead := readAhead(rc, plan.Length)
 	return struct {
 		io.Reader
 		io.Closer
-	}{key.Decrypt(rc, plan), rc}, plain, sealed, nil
+	}{key.Decrypt(ahead, plan), ahead}, plain, sealed, nil
 }
 
 // unsealKey checks the request's SSE-C key against the object and returns

@@ -1,0 +1,61 @@
+package api
+
+import (
+	"bytes"
+	"errors"
+	"io"
+	"testing"
+	"testing/iotest"
+)
+
+// closeCounter records Close calls.
+type closeCounter struct {
+	io.Reader
+	closed int
+}
+
+func (c *closeCounter) Close() error { c.closed++; return nil }
+
+func TestReadAhead(t *testing.T) {
+	data := randomData(5*aheadChunkSize + 123)
+	boom := errors.New("boom")
+	tests := []struct {
+		name string
+		src  io.Reader
+		n    int
+		err  error
+	}{
+		{"whole", bytes.NewReader(data), len(data), nil},
+		{"one-byte reads", iotest.OneByteReader(bytes.NewReader(data)), len(data), nil},
+		{"error mid-way", io.MultiReader(bytes.NewReader(data[:aheadChunkSize+5]), iotest.ErrReader(boom)), aheadChunkSize + 5, boom},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cc := &closeCounter{Reader: tt.src}
+			r := readAhead(cc, int64(len(data)))
+			got, err := io.ReadAll(r)
+			if !errors.Is(err, tt.err) || !bytes.Equal(got, data[:tt.n]) {
+				t.Fatalf("read %d bytes, %v", len(got), err)
+			}
+			if err := r.Close(); err != nil || cc.closed != 1 {
+				t.Fatalf("Close: %v, %d", err, cc.closed)
+			}
+		})
+	}
+	t.Run("close before the end", func(t *testing.T) {
+		cc := &closeCounter{Reader: bytes.NewReader(data)}
+		r := readAhead(cc, int64(len(data)))
+		if _, err := io.ReadFull(r, make([]byte, 10)); err != nil {
+			t.Fatal(err)
+		}
+		if err := r.Close(); err != nil || cc.closed != 1 {
+			t.Fatalf("Close: %v, %d", err, cc.closed)
+		}
+	})
+	t.Run("short reads are not read ahead", func(t *testing.T) {
+		cc := &closeCounter{Reader: bytes.NewReader(data)}
+		if r := readAhead(cc, aheadChunkSize); r != io.ReadCloser(cc) {
+			t.Fatal("a one-chunk read got a read-ahead goroutine")
+		}
+	})
+}
