@@ -6,10 +6,12 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/minio/minio-go/v7"
 
 	"github.com/silo-project/silo/api/s3err"
 	"github.com/silo-project/silo/api/s3xml"
@@ -263,5 +265,48 @@ func TestRequestTagConditions(t *testing.T) {
 	}
 	if got := strings.Join(req.Conditions["s3:RequestObjectTagKeys"], ","); got != "team,env" {
 		t.Fatalf("tag keys = %q", got)
+	}
+}
+
+// TestPostObjectTagging: the tagging field of a browser POST upload (a
+// Tagging document signed into the policy) becomes the object's tags.
+func TestPostObjectTagging(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	b := e.bucket(t, "posttags")
+	for _, tt := range []struct {
+		name, tagging string
+		status        int
+		code          string
+	}{
+		{"ok", `<Tagging><TagSet><Tag><Key>src</Key><Value>form</Value></Tag></TagSet></Tagging>`, 204, ""},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			p := minio.NewPostPolicy()
+			p.SetBucket(b)
+			p.SetKey("k-" + tt.name)
+			p.SetExpires(time.Now().Add(time.Hour))
+			if err := p.SetTagging(tt.tagging); err != nil {
+				t.Fatal(err)
+			}
+			_, form, err := e.minio.PresignedPostPolicy(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, ct := postForm(t, form, "f.txt", []byte("data"))
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/"+b, body)
+			req.Header.Set("Content-Type", ct)
+			resp, rb := do(t, req)
+			if resp.StatusCode != tt.status || errorCode(rb) != tt.code {
+				t.Fatalf("%d %s, want %d %s", resp.StatusCode, rb, tt.status, tt.code)
+			}
+			if tt.status != 204 {
+				return
+			}
+			out, err := e.s3.GetObjectTagging(ctx, &s3.GetObjectTaggingInput{Bucket: aws.String(b), Key: aws.String("k-" + tt.name)})
+			if err != nil || len(out.TagSet) != 1 || aws.ToString(out.TagSet[0].Key) != "src" || aws.ToString(out.TagSet[0].Value) != "form" {
+				t.Fatalf("tags = %+v, %v", out, err)
+			}
+		})
 	}
 }
