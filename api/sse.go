@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"crypto/md5"
 	"encoding/base64"
 	"encoding/hex"
@@ -177,6 +178,7 @@ func (s *server) writeSSE(c *call, h http.Header) (*crypt.Params, *customerKey, 
 type sealedWrite struct {
 	key    crypt.ObjectKey
 	sealed crypt.Sealed
+	ctx    context.Context
 	ck     *customerKey
 	sum    *asyncMD5 // MD5 of the plaintext, when needed (SSE-S3 ETag, Content-MD5)
 	n      int64     // plaintext bytes read
@@ -204,7 +206,7 @@ func (s *server) newSealedWrite(c *call, p *crypt.Params, ck *customerKey, key s
 // newSealedWriter returns the sealedWrite of key; it hashes the plaintext
 // only when the ETag or a Content-MD5 needs it.
 func newSealedWriter(c *call, key crypt.ObjectKey, sealed crypt.Sealed, ck *customerKey) *sealedWrite {
-	w := &sealedWrite{key: key, sealed: sealed, ck: ck}
+	w := &sealedWrite{ctx: c.ctx, key: key, sealed: sealed, ck: ck}
 	if sealed.Method == crypt.MethodS3 || c.r.Header.Get("Content-MD5") != "" {
 		w.sum = newAsyncMD5(c.ctx)
 	}
@@ -238,7 +240,7 @@ func (w *sealedWrite) wrap(r io.Reader, size int64, part int) (io.Reader, int64,
 	if size >= 0 {
 		size = crypt.EncryptedSize(size)
 	}
-	return enc, size, nil
+	return readAhead(w.ctx, io.NopCloser(enc), size), size, nil
 }
 
 // checkMD5 compares the plaintext MD5 with Content-MD5 (the store saw only ciphertext).

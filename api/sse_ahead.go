@@ -1,14 +1,18 @@
 package api
 
 import (
+	"context"
 	"errors"
 	"io"
 )
 
 // aheadReader reads its source on its own goroutine, up to a few chunks
-// ahead, so that the store's work (disk reads, bitrot checks, erasure
-// decoding) overlaps the decryption of what was read before.
+// ahead: on GET the store's work (disk reads, bitrot checks, erasure
+// decoding) overlaps the decryption, on PUT the encryption overlaps the
+// store's hashing and encoding. The goroutine ends at the source's end or
+// error, on Close, or when ctx ends (the request is over).
 type aheadReader struct {
+	ctx  context.Context
 	src  io.ReadCloser
 	full chan aheadChunk
 	free chan []byte
@@ -31,13 +35,13 @@ const (
 	aheadChunks    = 3
 )
 
-// readAhead returns src read ahead when length (the bytes src holds) spans
-// more than one chunk, src itself otherwise.
-func readAhead(src io.ReadCloser, length int64) io.ReadCloser {
-	if length <= aheadChunkSize {
+// readAhead returns src read ahead when length (the bytes src holds, -1
+// when unknown) spans more than one chunk, src itself otherwise.
+func readAhead(ctx context.Context, src io.ReadCloser, length int64) io.ReadCloser {
+	if length >= 0 && length <= aheadChunkSize {
 		return src
 	}
-	a := &aheadReader{src: src, full: make(chan aheadChunk, aheadChunks), free: make(chan []byte, aheadChunks),
+	a := &aheadReader{ctx: ctx, src: src, full: make(chan aheadChunk, aheadChunks), free: make(chan []byte, aheadChunks),
 		stop: make(chan struct{}), done: make(chan struct{})}
 	for range aheadChunks {
 		a.free <- make([]byte, aheadChunkSize)
@@ -54,6 +58,8 @@ func (a *aheadReader) run() {
 		case buf = <-a.free:
 		case <-a.stop:
 			return
+		case <-a.ctx.Done():
+			return
 		}
 		n, err := io.ReadFull(a.src, buf)
 		if errors.Is(err, io.ErrUnexpectedEOF) {
@@ -62,6 +68,8 @@ func (a *aheadReader) run() {
 		select {
 		case a.full <- aheadChunk{b: buf[:n], err: err}:
 		case <-a.stop:
+			return
+		case <-a.ctx.Done():
 			return
 		}
 		if err != nil {
@@ -80,8 +88,12 @@ func (a *aheadReader) Read(p []byte) (int, error) {
 			a.free <- a.buf[:cap(a.buf)]
 			a.buf = nil
 		}
-		c := <-a.full
-		a.cur, a.buf, a.err = c.b, c.b, c.err
+		select {
+		case c := <-a.full:
+			a.cur, a.buf, a.err = c.b, c.b, c.err
+		case <-a.ctx.Done():
+			return 0, a.ctx.Err()
+		}
 	}
 	n := copy(p, a.cur)
 	a.cur = a.cur[n:]

@@ -32,7 +32,7 @@ func TestReadAhead(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			cc := &closeCounter{Reader: tt.src}
-			r := readAhead(cc, int64(len(data)))
+			r := readAhead(t.Context(), cc, int64(len(data)))
 			got, err := io.ReadAll(r)
 			if !errors.Is(err, tt.err) || !bytes.Equal(got, data[:tt.n]) {
 				t.Fatalf("read %d bytes, %v", len(got), err)
@@ -44,7 +44,7 @@ func TestReadAhead(t *testing.T) {
 	}
 	t.Run("close before the end", func(t *testing.T) {
 		cc := &closeCounter{Reader: bytes.NewReader(data)}
-		r := readAhead(cc, int64(len(data)))
+		r := readAhead(t.Context(), cc, int64(len(data)))
 		if _, err := io.ReadFull(r, make([]byte, 10)); err != nil {
 			t.Fatal(err)
 		}
@@ -54,7 +54,7 @@ func TestReadAhead(t *testing.T) {
 	})
 	t.Run("short reads are not read ahead", func(t *testing.T) {
 		cc := &closeCounter{Reader: bytes.NewReader(data)}
-		if r := readAhead(cc, aheadChunkSize); r != io.ReadCloser(cc) {
+		if r := readAhead(t.Context(), cc, aheadChunkSize); r != io.ReadCloser(cc) {
 			t.Fatal("a one-chunk read got a read-ahead goroutine")
 		}
 	})

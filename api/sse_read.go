@@ -167,7 +167,7 @@ func (s *server) openOnce(c *call, rd objectRead) (io.ReadCloser, storage.Object
 	if err != nil {
 		return nil, plain, sealed, err
 	}
-	ahead := readAhead(rc, plan.Length)
+	ahead := readAhead(c.ctx, rc, plan.Length)
 	return struct {
 		io.Reader
 		io.Closer
