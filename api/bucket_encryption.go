@@ -22,9 +22,6 @@ func (s *server) putBucketEncryption(c *call) error {
 	if err != nil {
 		return err
 	}
-	if cfg.Rules[0].Default.SSEAlgorithm == sseKMS && !s.secure(c) {
-		return s3err.New(s3err.InvalidRequest, s3err.MsgSSEInsecure)
-	}
 	if s.kms == nil {
 		return crypt.ErrNoKMS
 	}
