@@ -337,6 +337,28 @@ func TestServiceAccountNeverExceedsParent(t *testing.T) {
 			t.Fatalf("malformed inline policy = %v", err)
 		}
 	})
+	t.Run("no service account under a service account or a session", func(t *testing.T) {
+		if _, err := s.AddServiceAccount(ctx, narrow.AccessKey, ServiceAccountOptions{}); !errors.Is(err, ErrNoSuchUser) {
+			t.Fatalf("service account under a service account = %v", err)
+		}
+		tc, err := s.AssumeRole(ctx, "alice", time.Hour, nil)
+		must(t, err)
+		if _, err := s.AddServiceAccount(ctx, tc.AccessKey, ServiceAccountOptions{}); !errors.Is(err, ErrNoSuchUser) {
+			t.Fatalf("service account under a session = %v", err)
+		}
+	})
+	t.Run("session of a narrowed service account stays narrowed", func(t *testing.T) {
+		tc, err := s.AssumeRole(ctx, narrow.AccessKey, time.Hour, nil)
+		must(t, err)
+		e.expect(t, tc.AccessKey, tc.SessionToken, "s3:GetObject", "photos", "public/x", nil)
+		e.expect(t, tc.AccessKey, tc.SessionToken, "s3:GetObject", "photos", "private/x", ErrAccessDenied)
+		e.expect(t, tc.AccessKey, tc.SessionToken, "s3:PutObject", "photos", "public/x", ErrAccessDenied)
+		off := false
+		must(t, s.UpdateServiceAccount(ctx, narrow.AccessKey, ServiceAccountUpdate{Enabled: &off}))
+		e.expect(t, tc.AccessKey, tc.SessionToken, "s3:GetObject", "photos", "public/x", ErrAccessDenied)
+		on := true
+		must(t, s.UpdateServiceAccount(ctx, narrow.AccessKey, ServiceAccountUpdate{Enabled: &on}))
+	})
 	t.Run("root service account narrowed", func(t *testing.T) {
 		rs, err := s.AddServiceAccount(ctx, "rootuser", ServiceAccountOptions{
 			Policy: []byte(`{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":["s3:GetObject"],"Resource":["arn:aws:s3:::*"]}]}`)})
