@@ -211,12 +211,13 @@ func (s *Store) encodeStream(ctx context.Context, st *set, lay objLayout, src io
 		}
 		copy(bufs, pooled[0].shards)
 	} else {
-		for i := range sets {
-			sets[i] = bufSet{block: make([]byte, bufSize), work: make([]byte, c.total()*int(c.shardLen(bufSize)))}
-		}
+		// A buffer smaller than a block holds the whole body: one set.
+		sets[0] = bufSet{block: make([]byte, bufSize), work: make([]byte, c.total()*int(c.shardLen(bufSize)))}
 	}
 	for i := range sets {
-		free <- i
+		if sets[i].block != nil {
+			free <- i
+		}
 	}
 	jobs := make(chan int)
 	var lost atomic.Bool
