@@ -30,20 +30,8 @@ type adminMC struct {
 
 func newAdminMC(t *testing.T, srv *server) *adminMC {
 	t.Helper()
-	m := &adminMC{t: t, bin: requireTool(t, mcPath(t)), cfg: t.TempDir(), srv: srv}
-	if srv.tls {
-		ca, err := os.ReadFile(srv.caFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Join(m.cfg, "certs", "CAs"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(m.cfg, "certs", "CAs", "silo-e2e-ca.crt"), ca, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.env = clientEnv(t.TempDir(), "MC_CONFIG_DIR="+m.cfg, "MC_NO_COLOR=1")
+	m := &adminMC{t: t, srv: srv}
+	m.bin, m.cfg, m.env = mcConfig(t, srv)
 	m.must("alias", "set", "silo", srv.endpoint, rootUser, rootPassword, "--api", "S3v4", "--path", "on")
 	return m
 }
@@ -186,4 +174,24 @@ func adminCallToken(t *testing.T, srv *server, ak, sk, token, method, api string
 		}
 	}
 	return resp.StatusCode, e
+}
+
+// mcConfig returns the mc binary, a private config dir that trusts srv's CA
+// (when srv speaks TLS) and the environment to run mc with.
+func mcConfig(t *testing.T, srv *server) (bin, cfgDir string, env []string) {
+	t.Helper()
+	bin, cfgDir = requireTool(t, mcPath(t)), t.TempDir()
+	if srv.tls {
+		ca, err := os.ReadFile(srv.caFile)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Join(cfgDir, "certs", "CAs"), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(cfgDir, "certs", "CAs", "silo-e2e-ca.crt"), ca, 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return bin, cfgDir, clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")
 }

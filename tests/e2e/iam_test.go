@@ -28,20 +28,8 @@ type iamMC struct {
 
 func newIAMMC(t *testing.T, srv *server) *iamMC {
 	t.Helper()
-	m := &iamMC{t: t, bin: requireTool(t, mcPath(t)), cfg: t.TempDir()}
-	if srv.tls {
-		ca, err := os.ReadFile(srv.caFile)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Join(m.cfg, "certs", "CAs"), 0o700); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(m.cfg, "certs", "CAs", "silo-e2e-ca.crt"), ca, 0o600); err != nil {
-			t.Fatal(err)
-		}
-	}
-	m.env = clientEnv(t.TempDir(), "MC_CONFIG_DIR="+m.cfg, "MC_NO_COLOR=1")
+	m := &iamMC{t: t}
+	m.bin, m.cfg, m.env = mcConfig(t, srv)
 	m.must("alias", "set", "local", srv.endpoint, rootUser, rootPassword, "--api", "S3v4", "--path", "on")
 	return m
 }

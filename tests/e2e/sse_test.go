@@ -63,19 +63,7 @@ func TestSSE(t *testing.T) {
 // mcRunner returns run and must for mc with a private config trusting srv's CA.
 func mcRunner(t *testing.T, srv *server) (run, must func(args ...string) result) {
 	t.Helper()
-	mc := requireTool(t, mcPath(t))
-	cfgDir := t.TempDir()
-	ca, err := os.ReadFile(srv.caFile)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := os.MkdirAll(filepath.Join(cfgDir, "certs", "CAs"), 0o700); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(cfgDir, "certs", "CAs", "ca.crt"), ca, 0o600); err != nil {
-		t.Fatal(err)
-	}
-	env := clientEnv(t.TempDir(), "MC_CONFIG_DIR="+cfgDir, "MC_NO_COLOR=1")
+	mc, cfgDir, env := mcConfig(t, srv)
 	run = func(args ...string) result {
 		t.Helper()
 		return runCmd(t, env, "", mc, append([]string{"--config-dir", cfgDir, "--no-color", "--disable-pager"}, args...)...)
