@@ -82,17 +82,7 @@ func (s *server) putBucketAcl(c *call) error {
 	if err != nil {
 		return err
 	}
-	ownership, err := s.objectOwnership(c.ctx, c.op.Bucket)
-	if err != nil {
-		return err
-	}
-	if ownership == s3xml.OwnershipBucketOwnerEnforced && !a.isOwnerOnly() {
-		return s3err.New(s3err.AccessControlListNotSupported, "")
-	}
-	if err := s.blockPublicACL(c.ctx, c.op.Bucket, a); err != nil {
-		return err
-	}
-	doc, err := a.encode()
+	doc, err := s.acceptACL(c, a)
 	if err != nil {
 		return err
 	}
@@ -151,17 +141,7 @@ func (s *server) putObjectAcl(c *call) error {
 	if err != nil {
 		return err
 	}
-	ownership, err := s.objectOwnership(c.ctx, c.op.Bucket)
-	if err != nil {
-		return err
-	}
-	if ownership == s3xml.OwnershipBucketOwnerEnforced && !a.isOwnerOnly() {
-		return s3err.New(s3err.AccessControlListNotSupported, "")
-	}
-	if err := s.blockPublicACL(c.ctx, c.op.Bucket, a); err != nil {
-		return err
-	}
-	doc, err := a.encode()
+	doc, err := s.acceptACL(c, a)
 	if err != nil {
 		return err
 	}
@@ -183,4 +163,21 @@ func (s *server) putObjectAcl(c *call) error {
 	}
 	c.w.WriteHeader(http.StatusOK)
 	return nil
+}
+
+// acceptACL checks a new ACL against the bucket's ownership controls
+// (BucketOwnerEnforced accepts only owner-only ACLs) and public access block,
+// and returns its stored form.
+func (s *server) acceptACL(c *call, a acl) (string, error) {
+	ownership, err := s.objectOwnership(c.ctx, c.op.Bucket)
+	if err != nil {
+		return "", err
+	}
+	if ownership == s3xml.OwnershipBucketOwnerEnforced && !a.isOwnerOnly() {
+		return "", s3err.New(s3err.AccessControlListNotSupported, "")
+	}
+	if err := s.blockPublicACL(c.ctx, c.op.Bucket, a); err != nil {
+		return "", err
+	}
+	return a.encode()
 }
