@@ -9,6 +9,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 	"github.com/aws/aws-sdk-go-v2/service/s3/types"
+	"github.com/minio/minio-go/v7"
 )
 
 // lockBucket creates a bucket with object lock.
@@ -343,5 +344,67 @@ func TestForcedDeleteOfLockBucket(t *testing.T) {
 	_, err = e.s3.HeadBucket(ctx, &s3.HeadBucketInput{Bucket: aws.String(b)})
 	if err == nil {
 		t.Fatal("bucket still exists")
+	}
+}
+
+// TestPostObjectLockFields: the x-amz-object-lock-* fields of a browser POST
+// upload lock the new version as the headers of a PUT do (never silently
+// dropped), and bad values are refused with nothing written.
+func TestPostObjectLockFields(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	b := e.lockBucket(t, "postlock")
+	until := time.Now().Add(time.Hour).UTC().Format(time.RFC3339)
+	for _, tt := range []struct {
+		name   string
+		fields map[string]string
+		status int
+		code   string
+	}{
+		{"governance", map[string]string{"object-lock-mode": "GOVERNANCE", "object-lock-retain-until-date": until}, 204, ""},
+		{"legal-hold", map[string]string{"object-lock-legal-hold": "ON"}, 204, ""},
+		{"mode-without-date", map[string]string{"object-lock-mode": "GOVERNANCE"}, 400, "InvalidArgument"},
+		{"bad-mode", map[string]string{"object-lock-mode": "FOREVER", "object-lock-retain-until-date": until}, 400, "InvalidArgument"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			key := "k-" + tt.name
+			p := minio.NewPostPolicy()
+			p.SetBucket(b)
+			p.SetKey(key)
+			p.SetExpires(time.Now().Add(time.Hour))
+			for k, v := range tt.fields {
+				if err := p.SetUserData(k, v); err != nil {
+					t.Fatal(err)
+				}
+			}
+			_, form, err := e.minio.PresignedPostPolicy(ctx, p)
+			if err != nil {
+				t.Fatal(err)
+			}
+			body, ct := postForm(t, form, "f.txt", []byte("data"))
+			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/"+b, body)
+			req.Header.Set("Content-Type", ct)
+			resp, rb := do(t, req)
+			if resp.StatusCode != tt.status || errorCode(rb) != tt.code {
+				t.Fatalf("%d %s, want %d %s", resp.StatusCode, rb, tt.status, tt.code)
+			}
+			head, err := e.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String(b), Key: aws.String(key)})
+			if tt.status != 204 {
+				wantCode(t, err, "NotFound")
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if m := tt.fields["object-lock-mode"]; string(head.ObjectLockMode) != m {
+				t.Fatalf("lock mode = %q, want %q", head.ObjectLockMode, m)
+			}
+			if h := tt.fields["object-lock-legal-hold"]; string(head.ObjectLockLegalHoldStatus) != h {
+				t.Fatalf("legal hold = %q, want %q", head.ObjectLockLegalHoldStatus, h)
+			}
+			// Locked: a permanent delete of the version is refused.
+			_, err = e.s3.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(b), Key: aws.String(key), VersionId: head.VersionId})
+			wantCode(t, err, "AccessDenied")
+		})
 	}
 }

@@ -124,7 +124,8 @@ func (s *server) postObject(c *call) error {
 	}
 	for k, v := range form {
 		if strings.HasPrefix(k, "x-amz-meta-") || strings.HasPrefix(k, hdrSSE) || k == "content-type" || k == "x-amz-storage-class" ||
-			k == "cache-control" || k == "content-disposition" || k == "content-encoding" || k == "expires" {
+			k == "cache-control" || k == "content-disposition" || k == "content-encoding" || k == "expires" ||
+			strings.HasPrefix(k, "x-amz-object-lock-") {
 			h.Set(k, v)
 		}
 	}
