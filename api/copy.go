@@ -219,6 +219,13 @@ func (s *server) copyInPlace(c *call, src copySource, replace, replaceTags bool)
 			if err := cond.check(*info, false); err != nil {
 				return err
 			}
+			// Reading an SSE-C source takes its key, even to rewrite metadata
+			// only: without it the caller has not proved it may read the object.
+			if sealed, ok, err := crypt.Parse(info.Internal); err != nil {
+				return err
+			} else if ok && sealed.Method == crypt.MethodC {
+				return crypt.ErrMissingKey
+			}
 			if replace {
 				info.ContentType, info.Metadata = c.r.Header.Get("Content-Type"), meta
 			}

@@ -589,3 +589,35 @@ func TestSSEConditionalAndPartReads(t *testing.T) {
 		t.Fatalf("partNumber=1 of a single-part encrypted object: %v", err)
 	}
 }
+
+// TestSSECSelfCopyNeedsKey: a metadata-only copy of an SSE-C object onto
+// itself reads the source, so it needs the source's key like any copy; with
+// the key it rewrites the object and the data still reads back.
+func TestSSECSelfCopyNeedsKey(t *testing.T) {
+	e := newSSEEnv(t, true)
+	ck := newCustomer(t)
+	ctx := t.Context()
+	data := randomData(1000)
+	if _, err := e.s3.PutObject(ctx, &s3.PutObjectInput{Bucket: aws.String("bkt"), Key: aws.String("c"), Body: bytes.NewReader(data),
+		SSECustomerAlgorithm: ck.alg, SSECustomerKey: ck.key, SSECustomerKeyMD5: ck.md5}); err != nil {
+		t.Fatal(err)
+	}
+	self := &s3.CopyObjectInput{Bucket: aws.String("bkt"), Key: aws.String("c"), CopySource: aws.String("bkt/c"),
+		MetadataDirective: types.MetadataDirectiveReplace, Metadata: map[string]string{"owner": "mallory"}}
+	_, err := e.s3.CopyObject(ctx, self)
+	wantCode(t, err, "InvalidRequest")
+	head, err := e.s3.HeadObject(ctx, &s3.HeadObjectInput{Bucket: aws.String("bkt"), Key: aws.String("c"),
+		SSECustomerAlgorithm: ck.alg, SSECustomerKey: ck.key, SSECustomerKeyMD5: ck.md5})
+	if err != nil || head.Metadata["owner"] != "" {
+		t.Fatalf("after a refused self-copy: metadata %v, %v", head.Metadata, err)
+	}
+	self.CopySourceSSECustomerAlgorithm, self.CopySourceSSECustomerKey, self.CopySourceSSECustomerKeyMD5 = ck.alg, ck.key, ck.md5
+	self.SSECustomerAlgorithm, self.SSECustomerKey, self.SSECustomerKeyMD5 = ck.alg, ck.key, ck.md5
+	if _, err := e.s3.CopyObject(ctx, self); err != nil {
+		t.Fatalf("self-copy with the key: %v", err)
+	}
+	got, out, err := e.get(t, &s3.GetObjectInput{Key: aws.String("c"), SSECustomerAlgorithm: ck.alg, SSECustomerKey: ck.key, SSECustomerKeyMD5: ck.md5})
+	if err != nil || !bytes.Equal(got, data) || out.Metadata["owner"] != "mallory" {
+		t.Fatalf("after the keyed self-copy: %v, metadata %v, equal %v", err, out.Metadata, bytes.Equal(got, data))
+	}
+}
