@@ -95,16 +95,8 @@ func (s *server) putBucketAcl(c *call) error {
 
 // getObjectAcl serves GetObjectAcl (with versionId).
 func (s *server) getObjectAcl(c *call) error {
-	bucketACL, err := s.bucketACL(c.ctx, c.op.Bucket)
-	if err != nil {
-		return err
-	}
 	vid := c.r.URL.Query().Get("versionId")
-	info, err := s.store.StatObject(c.ctx, c.op.Bucket, c.op.Key, storage.GetOptions{VersionID: vid})
-	if err != nil {
-		return err
-	}
-	a, err := objectACL(info, bucketACL)
+	info, bucketACL, a, err := s.versionACL(c, vid)
 	if err != nil {
 		return err
 	}
@@ -124,16 +116,8 @@ func (s *server) getObjectAcl(c *call) error {
 // putObjectAcl serves PutObjectAcl (with versionId): the new ACL replaces
 // the version's grants in place; its owner stays.
 func (s *server) putObjectAcl(c *call) error {
-	bucketACL, err := s.bucketACL(c.ctx, c.op.Bucket)
-	if err != nil {
-		return err
-	}
 	vid := c.r.URL.Query().Get("versionId")
-	info, err := s.store.StatObject(c.ctx, c.op.Bucket, c.op.Key, storage.GetOptions{VersionID: vid})
-	if err != nil {
-		return err
-	}
-	cur, err := objectACL(info, bucketACL)
+	_, bucketACL, cur, err := s.versionACL(c, vid)
 	if err != nil {
 		return err
 	}
@@ -180,4 +164,19 @@ func (s *server) acceptACL(c *call, a acl) (string, error) {
 		return "", err
 	}
 	return a.encode()
+}
+
+// versionACL returns an object version, its bucket's ACL and the version's
+// own ACL (the bucket owner's private ACL when it records none).
+func (s *server) versionACL(c *call, vid string) (storage.ObjectInfo, acl, acl, error) {
+	bucketACL, err := s.bucketACL(c.ctx, c.op.Bucket)
+	if err != nil {
+		return storage.ObjectInfo{}, acl{}, acl{}, err
+	}
+	info, err := s.store.StatObject(c.ctx, c.op.Bucket, c.op.Key, storage.GetOptions{VersionID: vid})
+	if err != nil {
+		return info, bucketACL, acl{}, err
+	}
+	a, err := objectACL(info, bucketACL)
+	return info, bucketACL, a, err
 }

@@ -125,14 +125,23 @@ func (s *server) list(c *call, p listParams, marker string) (storage.ListResult,
 	return s.store.ListObjects(c.ctx, c.op.Bucket, storage.ListOptions{Prefix: p.prefix, Delimiter: p.delimiter, Marker: marker, MaxKeys: p.maxKeys})
 }
 
+// objectListParams parses the parameters of an object listing and, when its
+// answer shows owners, looks up the bucket's owner (the owner of objects
+// that record none); listings without owners spare that read.
+func (s *server) objectListParams(c *call, q url.Values, withOwner bool) (listParams, error) {
+	p, err := parseListParams(q, "max-keys")
+	if err != nil || !withOwner {
+		return p, err
+	}
+	p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket)
+	return p, err
+}
+
 // listObjectsV1 serves ListObjects (V1).
 func (s *server) listObjectsV1(c *call) error {
 	q := c.r.URL.Query()
-	p, err := parseListParams(q, "max-keys")
+	p, err := s.objectListParams(c, q, true)
 	if err != nil {
-		return err
-	}
-	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
 		return err
 	}
 	marker := q.Get("marker")
@@ -156,11 +165,9 @@ func (s *server) listObjectsV1(c *call) error {
 // base64 of the marker.
 func (s *server) listObjectsV2(c *call) error {
 	q := c.r.URL.Query()
-	p, err := parseListParams(q, "max-keys")
+	fetchOwner := q.Get("fetch-owner") == "true"
+	p, err := s.objectListParams(c, q, fetchOwner)
 	if err != nil {
-		return err
-	}
-	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
 		return err
 	}
 	token, startAfter := q.Get("continuation-token"), q.Get("start-after")
@@ -179,7 +186,6 @@ func (s *server) listObjectsV2(c *call) error {
 	out := s3xml.ListBucketResultV2{Name: c.op.Bucket, Prefix: p.enc(p.prefix), MaxKeys: p.maxKeys, Delimiter: p.enc(p.delimiter),
 		IsTruncated: res.IsTruncated, EncodingType: p.encodingType(), ContinuationToken: token, StartAfter: p.enc(startAfter),
 		Contents: []s3xml.Object{}, CommonPrefixes: p.prefixes(res.CommonPrefixes)}
-	fetchOwner := q.Get("fetch-owner") == "true"
 	for _, o := range res.Objects {
 		out.Contents = append(out.Contents, p.listEntry(o, fetchOwner))
 	}
@@ -193,11 +199,8 @@ func (s *server) listObjectsV2(c *call) error {
 // listObjectVersions serves ListObjectVersions.
 func (s *server) listObjectVersions(c *call) error {
 	q := c.r.URL.Query()
-	p, err := parseListParams(q, "max-keys")
+	p, err := s.objectListParams(c, q, true)
 	if err != nil {
-		return err
-	}
-	if p.bucketOwner, err = s.bucketOwner(c.ctx, c.op.Bucket); err != nil {
 		return err
 	}
 	keyMarker, vidMarker := q.Get("key-marker"), q.Get("version-id-marker")

@@ -368,23 +368,14 @@ func TestPostObjectLockFields(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			key := "k-" + tt.name
-			p := minio.NewPostPolicy()
-			p.SetBucket(b)
-			p.SetKey(key)
-			p.SetExpires(time.Now().Add(time.Hour))
-			for k, v := range tt.fields {
-				if err := p.SetUserData(k, v); err != nil {
-					t.Fatal(err)
+			resp, rb := e.postSigned(t, b, key, []byte("data"), func(p *minio.PostPolicy) error {
+				for k, v := range tt.fields {
+					if err := p.SetUserData(k, v); err != nil {
+						return err
+					}
 				}
-			}
-			_, form, err := e.minio.PresignedPostPolicy(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, ct := postForm(t, form, "f.txt", []byte("data"))
-			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/"+b, body)
-			req.Header.Set("Content-Type", ct)
-			resp, rb := do(t, req)
+				return nil
+			})
 			if resp.StatusCode != tt.status || errorCode(rb) != tt.code {
 				t.Fatalf("%d %s, want %d %s", resp.StatusCode, rb, tt.status, tt.code)
 			}

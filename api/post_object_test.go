@@ -110,3 +110,25 @@ func TestPostObject(t *testing.T) {
 		}
 	})
 }
+
+// postSigned uploads data to bucket/key with a browser POST whose policy
+// (bucket, key, an hour's expiry) setup extends with its own fields; it
+// returns the response and its body.
+func (e *env) postSigned(t *testing.T, bucket, key string, data []byte, setup func(*minio.PostPolicy) error) (*http.Response, []byte) {
+	t.Helper()
+	p := minio.NewPostPolicy()
+	p.SetBucket(bucket)
+	p.SetKey(key)
+	p.SetExpires(time.Now().Add(time.Hour))
+	if err := setup(p); err != nil {
+		t.Fatal(err)
+	}
+	_, form, err := e.minio.PresignedPostPolicy(t.Context(), p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, ct := postForm(t, form, "f.txt", data)
+	req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/"+bucket, body)
+	req.Header.Set("Content-Type", ct)
+	return do(t, req)
+}

@@ -6,7 +6,6 @@ import (
 	"net/http/httptest"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
@@ -282,21 +281,7 @@ func TestPostObjectTagging(t *testing.T) {
 		{"ok", `<Tagging><TagSet><Tag><Key>src</Key><Value>form</Value></Tag></TagSet></Tagging>`, 204, ""},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			p := minio.NewPostPolicy()
-			p.SetBucket(b)
-			p.SetKey("k-" + tt.name)
-			p.SetExpires(time.Now().Add(time.Hour))
-			if err := p.SetTagging(tt.tagging); err != nil {
-				t.Fatal(err)
-			}
-			_, form, err := e.minio.PresignedPostPolicy(ctx, p)
-			if err != nil {
-				t.Fatal(err)
-			}
-			body, ct := postForm(t, form, "f.txt", []byte("data"))
-			req, _ := http.NewRequest(http.MethodPost, e.srv.URL+"/"+b, body)
-			req.Header.Set("Content-Type", ct)
-			resp, rb := do(t, req)
+			resp, rb := e.postSigned(t, b, "k-"+tt.name, []byte("data"), func(p *minio.PostPolicy) error { return p.SetTagging(tt.tagging) })
 			if resp.StatusCode != tt.status || errorCode(rb) != tt.code {
 				t.Fatalf("%d %s, want %d %s", resp.StatusCode, rb, tt.status, tt.code)
 			}
