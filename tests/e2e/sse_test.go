@@ -192,6 +192,13 @@ func sseAWSCLI(t *testing.T, srv *server) {
 	if b, err := os.ReadFile(leak); err == nil && len(b) > 0 {
 		t.Errorf("the wrong key got %d bytes", len(b))
 	}
+	// Rewriting the metadata in place is a read of the source: no key, no copy.
+	a.wantFail(t, "InvalidRequest", "s3api", "copy-object", "--bucket", bucket, "--key", "c", "--copy-source", bucket+"/c",
+		"--metadata-directive", "REPLACE", "--metadata", "owner=mallory")
+	if r := a.must(t, "s3api", "head-object", "--bucket", bucket, "--key", "c",
+		"--sse-customer-algorithm", "AES256", "--sse-customer-key", "fileb://"+keyFile); strings.Contains(r.stdout, "mallory") {
+		t.Errorf("a refused self-copy changed the metadata:\n%s", r.stdout)
+	}
 
 	// A copy that changes the method (multipart copy: UploadPartCopy).
 	a.must(t, "s3", "cp", s3u+"/c", s3u+"/c-to-s3", "--sse-c-copy-source", "AES256", "--sse-c-copy-source-key", "fileb://"+keyFile, "--sse", "AES256")
