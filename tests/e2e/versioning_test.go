@@ -166,7 +166,8 @@ func TestVersioningMinioGo(t *testing.T) {
 
 // TestBucketFeaturesBoto3 runs testdata/bucketfeat_boto3.py: tagging (limits
 // and errors, copy directive, bucket tags) and versioning (pagination of the
-// version listing, restore by copy, DeleteObjects by version, Suspended).
+// version listing, restore by copy, DeleteObjects by version, Suspended) and
+// the object lock fields of a browser POST upload.
 func TestBucketFeaturesBoto3(t *testing.T) {
 	t.Parallel()
 	requireTool(t, python3Bin)

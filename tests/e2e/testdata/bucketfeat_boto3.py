@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""boto3 scenario for tagging and versioning against a Silo server, driven by
+"""boto3 scenario for tagging, versioning and POST object lock fields against a Silo server, driven by
 bucketfeat_test.go.
 
 Usage: bucketfeat_boto3.py ENDPOINT BUCKET
@@ -11,6 +11,7 @@ import sys
 import traceback
 
 import boto3
+import urllib3
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
@@ -113,6 +114,28 @@ def versioning(s3, bucket):
     check(out.get("VersionId") == "null", "Suspended PUT writes the null version (got %r)" % out.get("VersionId"))
 
 
+def post_lock(s3, bucket):
+    """A browser POST upload's x-amz-object-lock-* fields lock the version."""
+    locked = bucket + "-lock"
+    s3.create_bucket(Bucket=locked, ObjectLockEnabledForBucket=True)
+    post = s3.generate_presigned_post(
+        Bucket=locked, Key="held", Fields={"x-amz-object-lock-legal-hold": "ON"},
+        Conditions=[{"x-amz-object-lock-legal-hold": "ON"}], ExpiresIn=300)
+    fields = dict(post["fields"])
+    fields["file"] = ("held.txt", b"held by a form", "text/plain")
+    resp = urllib3.PoolManager().request("POST", post["url"], fields=fields)
+    check(resp.status == 204, "POST upload with a legal hold field -> 204 (got %s %s)" % (resp.status, resp.data[:200]))
+    head = s3.head_object(Bucket=locked, Key="held")
+    check(head.get("ObjectLockLegalHoldStatus") == "ON", "POST legal hold applied (got %r)" % head.get("ObjectLockLegalHoldStatus"))
+    vid = head.get("VersionId")
+    got = code_of(s3.delete_object, Bucket=locked, Key="held", VersionId=vid)
+    check(got == ("AccessDenied", 403), "held version refuses deletion (got %s)" % (got,))
+    s3.put_object_legal_hold(Bucket=locked, Key="held", VersionId=vid, LegalHold={"Status": "OFF"},
+                             ChecksumAlgorithm="CRC32")
+    s3.delete_object(Bucket=locked, Key="held", VersionId=vid)
+    s3.delete_bucket(Bucket=locked)
+
+
 def main():
     endpoint, bucket = sys.argv[1:3]
     s3 = boto3.client(
@@ -120,7 +143,7 @@ def main():
         config=Config(signature_version="s3v4", s3={"addressing_style": "path"}, retries={"max_attempts": 1}, read_timeout=15),
     )
     s3.create_bucket(Bucket=bucket)
-    for name, fn in [("tagging", tagging), ("versioning", versioning)]:
+    for name, fn in [("tagging", tagging), ("versioning", versioning), ("post-lock", post_lock)]:
         try:
             fn(s3, bucket)
         except Exception as e:  # noqa: BLE001 - any exception is a failed check
