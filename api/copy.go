@@ -170,6 +170,7 @@ func (s *server) copyObject(c *call) error {
 		if body, size, err = sw.wrap(body, size, 1); err != nil {
 			return err
 		}
+		opts.NoMD5 = true // sw sets the ETag
 	}
 	opts.PreCommit = func(out *storage.ObjectInfo) error {
 		if hr != nil {
@@ -311,6 +312,7 @@ func (s *server) uploadPartCopy(c *call) error {
 			return err
 		}
 		opts.PreCommit = func(p *storage.PartInfo) error { return sw.commitPart(p, nil) }
+		opts.NoMD5 = true
 	}
 	part, err := s.store.PutObjectPart(c.ctx, c.op.Bucket, c.op.Key, uploadID, n, data, size, opts)
 	if err != nil {

@@ -125,7 +125,7 @@ func (s *server) uploadPart(c *call) error {
 		return nil
 	}}
 	if sw != nil {
-		opts.ContentMD5 = nil // checked on the plaintext in commitPart
+		opts.ContentMD5, opts.NoMD5 = nil, true // checked on the plaintext in commitPart, which sets the ETag
 		if data, size, err = sw.wrap(b, b.size, n); err != nil {
 			return err
 		}

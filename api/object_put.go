@@ -167,7 +167,7 @@ func (s *server) putObject(c *call) error {
 	opts.ContentMD5, opts.IfMatch, opts.IfNoneMatch = md5sum, ifMatch, ifNoneMatch
 	data, size := io.Reader(b), b.size
 	if sw != nil {
-		opts.ContentMD5 = nil // checked on the plaintext in commit
+		opts.ContentMD5, opts.NoMD5 = nil, true // checked on the plaintext in commit, which sets the ETag
 		if data, size, err = sw.wrap(b, b.size, 1); err != nil {
 			return err
 		}

@@ -149,6 +149,7 @@ func (s *server) postObject(c *call) error {
 			return err
 		}
 		opts.PreCommit = func(info *storage.ObjectInfo) error { return sw.commit(info, nil) }
+		opts.NoMD5 = true
 	}
 	info, err := s.store.PutObject(c.ctx, c.op.Bucket, key, data, size, opts)
 	if err != nil {

@@ -3,6 +3,7 @@ package api
 import (
 	"context"
 	"crypto/md5"
+	"crypto/rand"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
@@ -252,12 +253,15 @@ func (w *sealedWrite) checkMD5(contentMD5 []byte) error {
 }
 
 // etag is the ETag S3 gives an encrypted object or part: the plaintext MD5
-// for SSE-S3, otherwise the store's (an MD5 of the ciphertext, not of the data).
-func (w *sealedWrite) etag(stored string) string {
+// for SSE-S3; for SSE-C and SSE-KMS, as on AWS, no digest of the data but
+// 16 random bytes (the store was spared hashing the ciphertext).
+func (w *sealedWrite) etag() string {
 	if w.sealed.Method == crypt.MethodS3 && w.sum != nil {
 		return hex.EncodeToString(w.sum.Sum())
 	}
-	return stored
+	var b [16]byte
+	rand.Read(b[:]) // never fails (crypto/rand)
+	return hex.EncodeToString(b[:])
 }
 
 // commit checks Content-MD5 and records the sealed state and ETag in info.
@@ -271,7 +275,7 @@ func (w *sealedWrite) commit(info *storage.ObjectInfo, contentMD5 []byte) error 
 	crypt.Clear(info.Internal)
 	w.sealed.Size = w.n
 	w.sealed.Store(info.Internal)
-	info.ETag = w.etag(info.ETag)
+	info.ETag = w.etag()
 	return nil
 }
 

@@ -84,20 +84,53 @@ func (a *aheadReader) Read(p []byte) (int, error) {
 		if a.err != nil {
 			return 0, a.err
 		}
-		if a.buf != nil {
-			a.free <- a.buf[:cap(a.buf)]
-			a.buf = nil
-		}
-		select {
-		case c := <-a.full:
-			a.cur, a.buf, a.err = c.b, c.b, c.err
-		case <-a.ctx.Done():
-			return 0, a.ctx.Err()
+		if err := a.next(); err != nil {
+			return 0, err
 		}
 	}
 	n := copy(p, a.cur)
 	a.cur = a.cur[n:]
 	return n, nil
+}
+
+// WriteTo writes the chunks read ahead straight to w, sparing io.Copy a
+// copy through its own buffer; io.EOF from the source ends it without error.
+func (a *aheadReader) WriteTo(w io.Writer) (int64, error) {
+	var total int64
+	for {
+		if len(a.cur) > 0 {
+			n, err := w.Write(a.cur)
+			total += int64(n)
+			a.cur = a.cur[n:]
+			if err != nil {
+				return total, err
+			}
+		}
+		if a.err != nil {
+			if errors.Is(a.err, io.EOF) {
+				return total, nil
+			}
+			return total, a.err
+		}
+		if err := a.next(); err != nil {
+			return total, err
+		}
+	}
+}
+
+// next gives the consumed chunk's buffer back and waits for the next chunk.
+func (a *aheadReader) next() error {
+	if a.buf != nil {
+		a.free <- a.buf[:cap(a.buf)]
+		a.buf = nil
+	}
+	select {
+	case c := <-a.full:
+		a.cur, a.buf, a.err = c.b, c.b, c.err
+		return nil
+	case <-a.ctx.Done():
+		return a.ctx.Err()
+	}
 }
 
 // Close stops the read-ahead, waits for it and closes the source.

@@ -21,26 +21,42 @@ func TestReadAhead(t *testing.T) {
 	boom := errors.New("boom")
 	tests := []struct {
 		name string
-		src  io.Reader
+		src  func() io.Reader
 		n    int
 		err  error
 	}{
-		{"whole", bytes.NewReader(data), len(data), nil},
-		{"one-byte reads", iotest.OneByteReader(bytes.NewReader(data)), len(data), nil},
-		{"error mid-way", io.MultiReader(bytes.NewReader(data[:aheadChunkSize+5]), iotest.ErrReader(boom)), aheadChunkSize + 5, boom},
+		{"whole", func() io.Reader { return bytes.NewReader(data) }, len(data), nil},
+		{"one-byte reads", func() io.Reader { return iotest.OneByteReader(bytes.NewReader(data)) }, len(data), nil},
+		{"error mid-way", func() io.Reader {
+			return io.MultiReader(bytes.NewReader(data[:aheadChunkSize+5]), iotest.ErrReader(boom))
+		}, aheadChunkSize + 5, boom},
+	}
+	// Each case is read with Read (io.ReadAll) and with WriteTo (io.Copy).
+	readers := map[string]func(io.Reader) ([]byte, error){
+		"Read": io.ReadAll,
+		"WriteTo": func(r io.Reader) ([]byte, error) {
+			if _, ok := r.(io.WriterTo); !ok {
+				return nil, errors.New("no WriteTo")
+			}
+			var b bytes.Buffer
+			_, err := io.Copy(&b, r)
+			return b.Bytes(), err
+		},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cc := &closeCounter{Reader: tt.src}
-			r := readAhead(t.Context(), cc, int64(len(data)))
-			got, err := io.ReadAll(r)
-			if !errors.Is(err, tt.err) || !bytes.Equal(got, data[:tt.n]) {
-				t.Fatalf("read %d bytes, %v", len(got), err)
-			}
-			if err := r.Close(); err != nil || cc.closed != 1 {
-				t.Fatalf("Close: %v, %d", err, cc.closed)
-			}
-		})
+		for via, read := range readers {
+			t.Run(tt.name+"/"+via, func(t *testing.T) {
+				cc := &closeCounter{Reader: tt.src()}
+				r := readAhead(t.Context(), cc, int64(len(data)))
+				got, err := read(r)
+				if !errors.Is(err, tt.err) || !bytes.Equal(got, data[:tt.n]) {
+					t.Fatalf("read %d bytes, %v", len(got), err)
+				}
+				if err := r.Close(); err != nil || cc.closed != 1 {
+					t.Fatalf("Close: %v, %d", err, cc.closed)
+				}
+			})
+		}
 	}
 	t.Run("close before the end", func(t *testing.T) {
 		cc := &closeCounter{Reader: bytes.NewReader(data)}

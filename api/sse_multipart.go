@@ -58,7 +58,7 @@ func (w *sealedWrite) commitPart(p *storage.PartInfo, contentMD5 []byte) error {
 	if err := w.checkMD5(contentMD5); err != nil {
 		return err
 	}
-	p.ETag = w.etag(p.ETag)
+	p.ETag = w.etag()
 	return nil
 }
 

@@ -167,11 +167,32 @@ func (s *server) openOnce(c *call, rd objectRead) (io.ReadCloser, storage.Object
 	if err != nil {
 		return nil, plain, sealed, err
 	}
-	ahead := readAhead(c.ctx, rc, plan.Length)
-	return struct {
-		io.Reader
-		io.Closer
-	}{key.Decrypt(ahead, plan), ahead}, plain, sealed, nil
+	// Three stages on their own goroutines: the store's reads (disk, bitrot
+	// checks, decoding), the decryption, and the caller's writes.
+	cipher := readAhead(c.ctx, rc, plan.Length)
+	return &decrypted{ReadCloser: readAhead(c.ctx, io.NopCloser(key.Decrypt(cipher, plan)), length), cipher: cipher}, plain, sealed, nil
+}
+
+// decrypted is the plaintext of an encrypted read, decrypted ahead of its reader.
+type decrypted struct {
+	io.ReadCloser // with WriteTo when read ahead
+	cipher        io.Closer
+}
+
+func (d *decrypted) WriteTo(w io.Writer) (int64, error) {
+	if wt, ok := d.ReadCloser.(io.WriterTo); ok {
+		return wt.WriteTo(w)
+	}
+	return io.Copy(w, struct{ io.Reader }{d.ReadCloser})
+}
+
+// Close stops the decryption first, then the reads it was consuming.
+func (d *decrypted) Close() error {
+	err := d.ReadCloser.Close()
+	if cerr := d.cipher.Close(); err == nil {
+		err = cerr
+	}
+	return err
 }
 
 // unsealKey checks the request's SSE-C key against the object and returns

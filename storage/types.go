@@ -143,6 +143,10 @@ type PutOptions struct {
 	Versioning   VersioningState
 	// ContentMD5, when set, must equal the MD5 of the body (ErrBadDigest).
 	ContentMD5 []byte
+	// NoMD5 spares the store hashing the body: the ETag is left empty for
+	// PreCommit to set (an encrypting caller hashes the plaintext itself, or
+	// gives the object an ETag that is no digest). ContentMD5 is then ignored.
+	NoMD5 bool
 	// IfMatch requires the current latest version to have this ETag.
 	IfMatch string
 	// IfNoneMatch ("*") requires that no current latest version exists.
@@ -221,7 +225,9 @@ type ListVersionsResult struct {
 // PartOptions tunes PutObjectPart.
 type PartOptions struct {
 	ContentMD5 []byte
-	PreCommit  func(info *PartInfo) error
+	// NoMD5 is PutOptions.NoMD5 for a part.
+	NoMD5     bool
+	PreCommit func(info *PartInfo) error
 }
 
 // PartInfo describes an uploaded part.

@@ -153,11 +153,11 @@ func (s *Store) PutObjectPart(ctx context.Context, bucket, key, uploadID string,
 	}
 	lay := objLayout{c: c, dist: u.Distribution, wq: writeQuorum(u.Data, u.Parity)}
 	file := fmt.Sprintf("part.%d.%s", partNumber, drive.NewID()[:12])
-	w, err := s.writeBody(ctx, st, lay, u.DataDir, file, r, size, false)
+	w, err := s.writeBody(ctx, st, lay, u.DataDir, file, r, size, false, opts.NoMD5)
 	if err != nil {
 		return storage.PartInfo{}, wrap(err)
 	}
-	if len(opts.ContentMD5) > 0 && !bytes.Equal(opts.ContentMD5, w.md5) {
+	if !opts.NoMD5 && len(opts.ContentMD5) > 0 && !bytes.Equal(opts.ContentMD5, w.md5) {
 		w.abort()
 		return storage.PartInfo{}, wrap(storage.ErrBadDigest)
 	}
@@ -168,6 +168,10 @@ func (s *Store) PutObjectPart(ctx context.Context, bucket, key, uploadID string,
 			w.abort()
 			return storage.PartInfo{}, wrap(err)
 		}
+	}
+	if info.ETag == "" {
+		w.abort()
+		return storage.PartInfo{}, errNoETag
 	}
 	if err := s.commitShards(st, lay, w, u.DataDir, file); err != nil {
 		return storage.PartInfo{}, wrap(err)

@@ -53,11 +53,11 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, r io.Reader, 
 	dataDir := drive.NewID()
 	defer s.writing.add(dataDir)()
 	const file = "part.1"
-	w, err := s.writeBody(ctx, st, lay, dataDir, file, r, size, true)
+	w, err := s.writeBody(ctx, st, lay, dataDir, file, r, size, true, opts.NoMD5)
 	if err != nil {
 		return storage.ObjectInfo{}, wrap(err)
 	}
-	if len(opts.ContentMD5) > 0 && !bytes.Equal(opts.ContentMD5, w.md5) {
+	if !opts.NoMD5 && len(opts.ContentMD5) > 0 && !bytes.Equal(opts.ContentMD5, w.md5) {
 		w.abort()
 		return storage.ObjectInfo{}, wrap(storage.ErrBadDigest)
 	}
@@ -75,6 +75,10 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, r io.Reader, 
 			w.abort()
 			return storage.ObjectInfo{}, wrap(err)
 		}
+	}
+	if info.ETag == "" {
+		w.abort()
+		return storage.ObjectInfo{}, errNoETag
 	}
 	if err := s.commitShards(st, lay, w, dataDir, file); err != nil {
 		return storage.ObjectInfo{}, wrap(err)

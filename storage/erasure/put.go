@@ -72,7 +72,10 @@ func (w *dataWrite) aliveCount() int {
 	return n
 }
 
-// countingReader hashes (MD5) and counts what passes through it.
+// errNoETag: a write with NoMD5 whose PreCommit set no ETag (a caller's bug).
+var errNoETag = errors.New("erasure: NoMD5 write without an ETag")
+
+// countingReader counts what passes through it and hashes it (MD5) when h is set.
 type countingReader struct {
 	r io.Reader
 	h hash.Hash
@@ -82,21 +85,27 @@ type countingReader struct {
 func (c *countingReader) Read(p []byte) (int, error) {
 	n, err := c.r.Read(p)
 	c.n += int64(n)
-	c.h.Write(p[:n])
+	if c.h != nil {
+		c.h.Write(p[:n])
+	}
 	return n, err
 }
 
 // writeBody streams r (size bytes, or -1 when unknown) through the codec
 // into shard files of dataDir/file on every online drive of the set, or
-// into memory for an inline object when allowInline and the body is small.
+// into memory for an inline object when allowInline and the body is small,
+// hashing it (MD5) unless noMD5.
 // Memory is bounded by a few blocks. Errors: ErrIncompleteBody,
 // ErrEntityTooLarge, ErrWriteQuorum, or the body's read error.
-func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, file string, r io.Reader, size int64, allowInline bool) (*dataWrite, error) {
+func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, file string, r io.Reader, size int64, allowInline, noMD5 bool) (*dataWrite, error) {
 	limit := size
 	if size < 0 {
 		limit = storage.MaxObjectSize + 1
 	}
-	cr := &countingReader{r: io.LimitReader(r, limit), h: md5.New()}
+	cr := &countingReader{r: io.LimitReader(r, limit)}
+	if !noMD5 {
+		cr.h = md5.New()
+	}
 	var src io.Reader = cr
 	inline := allowInline && size >= 0 && size <= s.inlineMax
 	if allowInline && size < 0 {
@@ -183,7 +192,9 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 		w.abort()
 		return nil, fmt.Errorf("body longer than %d bytes: %w", int64(storage.MaxObjectSize), storage.ErrEntityTooLarge)
 	}
-	w.md5 = cr.h.Sum(nil)
+	if cr.h != nil {
+		w.md5 = cr.h.Sum(nil)
+	}
 	return w, nil
 }
 
