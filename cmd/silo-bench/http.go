@@ -110,20 +110,42 @@ func payloadKind(v string) string {
 // up to conns concurrent requests, checksums only where S3 requires them,
 // and no retries (an error ends the run).
 func newS3Client(endpoint string, conns int) *s3.Client {
-	tr := http.DefaultTransport.(*http.Transport).Clone()
-	tr.MaxIdleConns = 2 * conns
-	tr.MaxIdleConnsPerHost = 2 * conns
-	tr.DisableCompression = true
 	return s3.New(s3.Options{
 		Region:                     benchRegion,
 		BaseEndpoint:               aws.String(endpoint),
 		UsePathStyle:               true,
 		Credentials:                credentials.NewStaticCredentialsProvider(benchUser, benchPassword, ""),
-		HTTPClient:                 &http.Client{Transport: tr},
+		HTTPClient:                 &http.Client{Transport: benchTransport(conns)},
 		Retryer:                    aws.NopRetryer{},
 		RequestChecksumCalculation: aws.RequestChecksumCalculationWhenRequired,
 		ResponseChecksumValidation: aws.ResponseChecksumValidationWhenRequired,
 	})
+}
+
+// benchTransport is the HTTP transport of the bench's clients: keep-alive
+// connections for up to conns concurrent requests, no compression.
+func benchTransport(conns int) *http.Transport {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = 2 * conns
+	tr.MaxIdleConnsPerHost = 2 * conns
+	tr.DisableCompression = true
+	return tr
+}
+
+// startServer starts the real server with cfg in-process; stop ends it and
+// waits until it has closed its store.
+func startServer(ctx context.Context, cfg server.Config) (*server.Server, func(), error) {
+	srv, err := server.New(ctx, cfg, server.Deps{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("start silo: %w", err)
+	}
+	runCtx, cancel := context.WithCancel(ctx)
+	served := make(chan error, 1)
+	go func() { served <- srv.Run(runCtx) }()
+	return srv, func() {
+		cancel()
+		<-served
+	}, nil
 }
 
 // measureHTTP starts Silo in-process on four new drive directories under
@@ -137,20 +159,14 @@ func measureHTTP(ctx context.Context, dir string, parity int, cases []apiCase, l
 	for i := range drives {
 		drives[i] = filepath.Join(dir, fmt.Sprintf("http-drive%d", i+1))
 	}
-	srv, err := server.New(ctx, server.Config{
+	srv, stop, err := startServer(ctx, server.Config{
 		Address: "127.0.0.1:0", Drives: drives, StandardStorageClass: fmt.Sprintf("EC:%d", parity),
 		RootUser: benchUser, RootPassword: benchPassword, Region: benchRegion,
-	}, server.Deps{})
+	})
 	if err != nil {
-		return rep, fmt.Errorf("start silo: %w", err)
+		return rep, err
 	}
-	runCtx, stop := context.WithCancel(ctx)
-	served := make(chan error, 1)
-	go func() { served <- srv.Run(runCtx) }()
-	defer func() {
-		stop()
-		<-served
-	}()
+	defer stop()
 
 	null := &nullHandler{block: block}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")

@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -27,6 +28,30 @@ type options struct {
 	rawMiB     int64
 	listBudget time.Duration
 	keep       bool
+	sseRounds  int
+	// only holds the sections to run (all when -only is not given).
+	only map[string]bool
+}
+
+// sectionNames are the parts of a run, in the order they run.
+func sectionNames() []string { return []string{"raw", "api", "http", "sse", "authz", "list"} }
+
+// parseSections turns -only's comma-separated list into a set; "" is all.
+func parseSections(list string) (map[string]bool, error) {
+	set := map[string]bool{}
+	if strings.TrimSpace(list) == "" {
+		list = strings.Join(sectionNames(), ",")
+	}
+	for _, f := range strings.Split(list, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		if !slices.Contains(sectionNames(), f) {
+			return nil, fmt.Errorf("-only: unknown section %q (want some of %s)", f, strings.Join(sectionNames(), ","))
+		}
+		set[f] = true
+	}
+	return set, nil
 }
 
 func parseFlags(args []string, stderr io.Writer) (options, error) {
@@ -38,8 +63,17 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.Int64Var(&o.rawMiB, "raw-mib", 1024, "MiB written for the raw sequential write/read figures")
 	fs.DurationVar(&o.listBudget, "list-budget", 8*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
 	fs.BoolVar(&o.keep, "keep", false, "keep the bench directory afterwards")
+	fs.IntVar(&o.sseRounds, "sse-rounds", 7, "timed rounds of 64 MiB PUT/GET per method and transport in the SSE section")
+	only := fs.String("only", "", "comma-separated sections to run, of "+strings.Join(sectionNames(), ",")+" (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
+	}
+	var err error
+	if o.only, err = parseSections(*only); err != nil {
+		return o, err
+	}
+	if o.sseRounds < 1 {
+		return o, fmt.Errorf("-sse-rounds: %d is not a positive count", o.sseRounds)
 	}
 	for _, f := range strings.Split(*keys, ",") {
 		if f = strings.TrimSpace(f); f == "" {
@@ -99,56 +133,52 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "# "+format+"\n", a...) }
 	rep := &report{Started: time.Now(), Dir: dir, Args: args, CPUs: runtime.NumCPU()}
 
-	logf("raw disk in %s (%d MiB sequential, fsynced creates)...", dir, o.rawMiB)
-	if rep.Raw, err = measureRaw(ctx, dir, o.rawMiB); err != nil {
-		return err
-	}
-	logf("reed-solomon and hashes...")
-	if rep.RSMiBs, err = measureRS(2 * time.Second); err != nil {
-		return err
-	}
-	if rep.Hashes, err = measureHashes(time.Second); err != nil {
-		return err
-	}
-
-	drives := make([]string, 4)
-	for i := range drives {
-		drives[i] = filepath.Join(dir, fmt.Sprintf("drive%d", i+1))
-		if err := os.MkdirAll(drives[i], 0o755); err != nil {
+	if o.only["raw"] {
+		logf("raw disk in %s (%d MiB sequential, fsynced creates)...", dir, o.rawMiB)
+		if rep.Raw, err = measureRaw(ctx, dir, o.rawMiB); err != nil {
+			return err
+		}
+		logf("reed-solomon and hashes...")
+		if rep.RSMiBs, err = measureRS(2 * time.Second); err != nil {
+			return err
+		}
+		if rep.Hashes, err = measureHashes(time.Second); err != nil {
 			return err
 		}
 	}
-	s, err := erasure.New(ctx, erasure.Config{Drives: drives, StandardParity: 2, RRSParity: -1,
-		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
-	if err != nil {
-		return fmt.Errorf("open engine: %w", err)
+
+	parity := 2 // the HTTP and SSE servers' EC:N, the storage API's when it runs
+	var s *erasure.Store
+	if o.only["api"] || o.only["authz"] || o.only["list"] {
+		if s, err = openStore(ctx, dir, stderr); err != nil {
+			return err
+		}
+		defer s.Close()
+		rep.Layout, parity = s.Layout(), s.Layout().StandardParity
 	}
-	defer s.Close()
-	rep.Layout = s.Layout()
-	const bucket = "bench"
-	if err := s.MakeBucket(ctx, bucket, storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
-		return err
+	if o.only["api"] {
+		if rep.Puts, rep.Gets, err = runAPI(ctx, s, parity, logf); err != nil {
+			return err
+		}
 	}
-	logf("storage API PUT/GET on 4 drives EC:%d...", rep.Layout.StandardParity)
-	cases := []apiCase{
-		{size: 4 * kib, c: 1, d: 4 * time.Second},
-		{size: 4 * kib, c: 16, d: 6 * time.Second},
-		{size: mib, c: 1, d: 5 * time.Second, maxOps: 400},
-		{size: mib, c: 16, d: 5 * time.Second, maxOps: 800},
-		{size: 64 * mib, c: 1, d: 15 * time.Second, maxOps: 8},
+	if o.only["http"] {
+		logf("HTTP PUT/GET through the in-process server and a null handler on loopback...")
+		if rep.HTTP, err = measureHTTP(ctx, dir, parity, httpCases(), logf); err != nil {
+			return fmt.Errorf("HTTP: %w", err)
+		}
 	}
-	if rep.Puts, rep.Gets, err = measureAPI(ctx, s, bucket, cases); err != nil {
-		return err
+	if o.only["sse"] {
+		if rep.SSE, err = measureSSE(ctx, dir, parity, o.sseRounds, logf); err != nil {
+			return fmt.Errorf("SSE: %w", err)
+		}
 	}
-	logf("HTTP PUT/GET through the in-process server and a null handler on loopback...")
-	if rep.HTTP, err = measureHTTP(ctx, dir, rep.Layout.StandardParity, httpCases(), logf); err != nil {
-		return fmt.Errorf("HTTP: %w", err)
+	if o.only["authz"] {
+		logf("authorization with %d policies of %d statements...", authzPolicies, authzStatements)
+		if rep.Authz, err = measureAuthz(ctx, s, 2*time.Second); err != nil {
+			return fmt.Errorf("authorization: %w", err)
+		}
 	}
-	logf("authorization with %d policies of %d statements...", authzPolicies, authzStatements)
-	if rep.Authz, err = measureAuthz(ctx, s, 2*time.Second); err != nil {
-		return fmt.Errorf("authorization: %w", err)
-	}
-	if len(o.keys) > 0 {
+	if o.only["list"] && len(o.keys) > 0 {
 		if err := s.MakeBucket(ctx, "list", storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
 			return err
 		}
@@ -159,4 +189,37 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	rep.Finished = time.Now()
 	rep.print(stdout)
 	return nil
+}
+
+// openStore opens the erasure engine on four new drive directories under dir.
+func openStore(ctx context.Context, dir string, stderr io.Writer) (*erasure.Store, error) {
+	drives := make([]string, 4)
+	for i := range drives {
+		drives[i] = filepath.Join(dir, fmt.Sprintf("drive%d", i+1))
+		if err := os.MkdirAll(drives[i], 0o755); err != nil {
+			return nil, err
+		}
+	}
+	s, err := erasure.New(ctx, erasure.Config{Drives: drives, StandardParity: 2, RRSParity: -1,
+		Logger: slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))})
+	if err != nil {
+		return nil, fmt.Errorf("open engine: %w", err)
+	}
+	return s, nil
+}
+
+// runAPI runs the storage-API cases on s.
+func runAPI(ctx context.Context, s *erasure.Store, parity int, logf func(string, ...any)) (puts, gets []apiResult, err error) {
+	const bucket = "bench"
+	if err := s.MakeBucket(ctx, bucket, storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
+		return nil, nil, err
+	}
+	logf("storage API PUT/GET on 4 drives EC:%d...", parity)
+	return measureAPI(ctx, s, bucket, []apiCase{
+		{size: 4 * kib, c: 1, d: 4 * time.Second},
+		{size: 4 * kib, c: 16, d: 6 * time.Second},
+		{size: mib, c: 1, d: 5 * time.Second, maxOps: 400},
+		{size: mib, c: 16, d: 5 * time.Second, maxOps: 800},
+		{size: 64 * mib, c: 1, d: 15 * time.Second, maxOps: 8},
+	})
 }

@@ -23,6 +23,7 @@ type report struct {
 	Lists             []listResult
 	HTTP              httpReport
 	Authz             authzResult
+	SSE               sseReport
 }
 
 // expansion is bytes on disk per byte of object for the standard class.
@@ -67,6 +68,26 @@ func (r *report) print(w io.Writer) {
 	p("Command: `go run ./cmd/silo-bench %s`; directory %s; %d CPUs; run took %s.",
 		strings.Join(r.Args, " "), r.Dir, r.CPUs, r.Finished.Sub(r.Started).Round(time.Second))
 	p("")
+	r.printRaw(p)
+	r.printAPI(p)
+	r.printHTTP(p)
+	r.printSSE(p)
+	r.printAuthz(p)
+	r.printList(p)
+	p("### Targets")
+	p("")
+	r.printTargets(p)
+	r.printSSETargets(p)
+}
+
+// measuredRaw reports whether the machine limits were measured.
+func (r *report) measuredRaw() bool { return r.Raw.WriteOneMiBs > 0 }
+
+// printRaw writes the machine limits.
+func (r *report) printRaw(p func(string, ...any)) {
+	if !r.measuredRaw() {
+		return
+	}
 	p("### Machine limits (same directory)")
 	p("")
 	p("| measure | value |")
@@ -86,6 +107,14 @@ func (r *report) print(w io.Writer) {
 		p("| %s over 1 MiB blocks | %.0f MiB/s |", h.Name, h.MiBs)
 	}
 	p("")
+}
+
+// printAPI writes the storage-API table, with ratios to the machine limits
+// when they were measured.
+func (r *report) printAPI(p func(string, ...any)) {
+	if len(r.Puts) == 0 {
+		return
+	}
 	exp := r.expansion()
 	p("### Storage API (erasure engine, %d drives in %d set(s), EC:%d, expansion %.2fx; all drives on the same disk)",
 		r.Layout.Sets*r.Layout.DrivesPerSet, r.Layout.Sets, r.Layout.StandardParity, exp)
@@ -101,19 +130,24 @@ func (r *report) print(w io.Writer) {
 		if put.Size < mib {
 			ratio = fmt.Sprintf("%.2f x fsynced creates (1 writer)", put.OpsPerSec()/r.Raw.Creates1)
 		}
+		if !r.measuredRaw() {
+			ratio = "-"
+		}
 		p("| PUT | %s | %d | %.0f | %.1f | %s |", sizeName(put.Size), put.Concurrency, put.OpsPerSec(), put.MiBs(), ratio)
 		if i < len(r.Gets) {
 			get := r.Gets[i]
 			ratio := "-"
-			if get.Size >= mib {
+			if get.Size >= mib && r.measuredRaw() {
 				ratio = fmt.Sprintf("%.2f x %s, %.2f x cached read", get.MiBs()/readRef, readName, get.MiBs()/r.Raw.CachedMiBs)
 			}
 			p("| GET | %s | %d | %.0f | %.1f | %s |", sizeName(get.Size), get.Concurrency, get.OpsPerSec(), get.MiBs(), ratio)
 		}
 	}
 	p("")
-	r.printHTTP(p)
-	r.printAuthz(p)
+}
+
+// printList writes the LIST table.
+func (r *report) printList(p func(string, ...any)) {
 	if len(r.Lists) > 0 {
 		p("### LIST (one page of up to 1000, median of 5)")
 		p("")
@@ -133,9 +167,12 @@ func (r *report) print(w io.Writer) {
 		}
 		p("")
 	}
-	p("### Targets")
-	p("")
-	if put, ok := r.find(r.Puts, 64*mib, 1); ok {
+}
+
+// printTargets writes the storage and LIST lines of the targets list.
+func (r *report) printTargets(p func(string, ...any)) {
+	exp := r.expansion()
+	if put, ok := r.find(r.Puts, 64*mib, 1); ok && r.measuredRaw() {
 		ratio := put.MiBs() / (r.Raw.WriteMiBs / exp)
 		p("- 64 MiB PUT >= 0.5 x raw write / expansion (raw write = the better of the two write figures): %.1f MiB/s vs %.1f MiB/s = %.2f x: **%s**",
 			put.MiBs(), r.Raw.WriteMiBs/exp, ratio, verdict(ratio >= 0.5))
@@ -143,7 +180,7 @@ func (r *report) print(w io.Writer) {
 			p("  (with the brief's assumed 1.5x expansion the bar would be %.1f MiB/s: %.2f x)", r.Raw.WriteMiBs/1.5, put.MiBs()/(r.Raw.WriteMiBs/1.5))
 		}
 	}
-	if put, ok := r.find(r.Puts, 4*kib, 16); ok {
+	if put, ok := r.find(r.Puts, 4*kib, 16); ok && r.measuredRaw() {
 		ratio := put.OpsPerSec() / r.Raw.Creates1
 		p("- 4 KiB PUT objects/s at c=16 >= 1 x fsynced 4 KiB creations/s: %.0f vs %.0f = %.2f x: **%s** (vs 16 concurrent creators: %.2f x)",
 			put.OpsPerSec(), r.Raw.Creates1, ratio, verdict(ratio >= 1), put.OpsPerSec()/r.Raw.Creates16)
