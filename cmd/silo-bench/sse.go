@@ -16,6 +16,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"syscall"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -81,9 +82,13 @@ type sseRun struct {
 	// negotiated TLS version and cipher suite ("" over plain HTTP).
 	Sent, Conn string
 	// Methods are the names of the methods, plain first; Put[m][r] and
-	// Get[m][r] are the MiB/s of method m's object in round r.
-	Methods  []string
-	Put, Get [][]float64
+	// Get[m][r] are the MiB/s of method m's object in round r, PutCPU and
+	// GetCPU the CPU time (ms, user and system, client and server: the whole
+	// process) the operation took, which other load on the machine barely
+	// changes.
+	Methods        []string
+	Put, Get       [][]float64
+	PutCPU, GetCPU [][]float64
 }
 
 // sentRecorder is the client's transport: it remembers how the first PUT
@@ -195,7 +200,8 @@ func sseClient(endpoint string, roots *x509.CertPool) (*s3.Client, *sentRecorder
 
 // sseRunOne measures one server configuration on drives under dir.
 func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.CertPool, data []byte, methods []sseMethod, rounds int) (sseRun, error) {
-	run := sseRun{Put: make([][]float64, len(methods)), Get: make([][]float64, len(methods))}
+	n := len(methods)
+	run := sseRun{Put: make([][]float64, n), Get: make([][]float64, n), PutCPU: make([][]float64, n), GetCPU: make([][]float64, n)}
 	for _, m := range methods {
 		run.Methods = append(run.Methods, m.name)
 	}
@@ -222,12 +228,13 @@ func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.C
 			in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(keys[m]),
 				Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data)))}
 			methods[m].put(in)
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			if _, err := c.PutObject(ctx, in); err != nil {
 				return run, fmt.Errorf("PUT %s: %w", methods[m].name, err)
 			}
 			if round >= 0 {
 				run.Put[m] = append(run.Put[m], mibPerSec(len(data), time.Since(start)))
+				run.PutCPU[m] = append(run.PutCPU[m], ms(cpuTime()-cpu0))
 			}
 		}
 		for _, m := range order {
@@ -237,14 +244,14 @@ func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.C
 			if round < 0 {
 				sink = &compareWriter{want: data}
 			}
-			start := time.Now()
+			start, cpu0 := time.Now(), cpuTime()
 			out, err := c.GetObject(ctx, in)
 			if err != nil {
 				return run, fmt.Errorf("GET %s: %w", methods[m].name, err)
 			}
 			n, err := io.Copy(sink, out.Body)
 			out.Body.Close()
-			d := time.Since(start)
+			d, cpu := time.Since(start), cpuTime()-cpu0
 			switch {
 			case err != nil:
 				return run, fmt.Errorf("GET %s: %w", methods[m].name, err)
@@ -253,6 +260,7 @@ func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.C
 			}
 			if round >= 0 {
 				run.Get[m] = append(run.Get[m], mibPerSec(len(data), d))
+				run.GetCPU[m] = append(run.GetCPU[m], ms(cpu))
 			}
 		}
 		for _, k := range keys {
@@ -293,6 +301,17 @@ func rotate(n, k int) []int {
 }
 
 func mibPerSec(n int, d time.Duration) float64 { return float64(n) / mib / d.Seconds() }
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// cpuTime is the user and system CPU time this process has used so far.
+func cpuTime() time.Duration {
+	var ru syscall.Rusage
+	if err := syscall.Getrusage(syscall.RUSAGE_SELF, &ru); err != nil {
+		return 0
+	}
+	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
 
 // sseTransportWord shortens a run's transport for the targets list.
 func sseTransportWord(t string) string {

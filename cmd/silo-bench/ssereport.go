@@ -17,6 +17,10 @@ type sseRow struct {
 	Method             string
 	PutMiBs, GetMiBs   float64   // medians over the rounds
 	PutRatio, GetRatio ratioStat // zero for plain itself
+	// PutCPU and GetCPU are the median CPU milliseconds of one operation,
+	// the ratios those of the same rounds' plain operations.
+	PutCPU, GetCPU           float64
+	PutCPURatio, GetCPURatio ratioStat
 }
 
 // met reports whether both ratios reach the target.
@@ -56,8 +60,14 @@ func (r sseRun) rows() []sseRow {
 	var out []sseRow
 	for m, name := range r.Methods {
 		row := sseRow{Method: name, PutMiBs: median(r.Put[m]), GetMiBs: median(r.Get[m])}
+		if m < len(r.PutCPU) && m < len(r.GetCPU) {
+			row.PutCPU, row.GetCPU = median(r.PutCPU[m]), median(r.GetCPU[m])
+		}
 		if m > 0 {
 			row.PutRatio, row.GetRatio = pairedRatios(r.Put[m], r.Put[0]), pairedRatios(r.Get[m], r.Get[0])
+			if len(r.PutCPU) > 0 && len(r.GetCPU) > 0 {
+				row.PutCPURatio, row.GetCPURatio = pairedRatios(r.PutCPU[m], r.PutCPU[0]), pairedRatios(r.GetCPU[m], r.GetCPU[0])
+			}
 		}
 		out = append(out, row)
 	}
@@ -74,7 +84,9 @@ func (r *report) printSSE(p func(string, ...any)) {
 	p("CPU AES instructions: %s. SSE-S3 uses a static KMS key (as `SILO_KMS_SECRET_KEY`), SSE-C one customer key. "+
 		"Each transport: one untimed round that compares the bytes read back, then %d rounds of one PUT per method followed by one GET per method, "+
 		"the first method rotating from round to round. MiB/s are medians over the rounds; a ratio is the median, over the rounds, of the method's MiB/s "+
-		"divided by plain's in the same round (lowest and highest round in brackets). Every GET body is read to the end and its length checked. Target: >= %.2f x plain.",
+		"divided by plain's in the same round (lowest and highest round in brackets). CPU ms is the CPU time (user and system) the whole process, client and server, "+
+		"spent on one operation: the median, and in brackets its ratio to plain's (median over the rounds); unlike MiB/s it hardly moves with other load on the machine. "+
+		"Every GET body is read to the end and its length checked. Target: >= %.2f x plain.",
 		r.SSE.AES, r.SSE.Rounds, sseTarget)
 	p("")
 	for _, run := range r.SSE.Runs {
@@ -85,16 +97,17 @@ func (r *report) printSSE(p func(string, ...any)) {
 		p("- %s%s: client PUTs carried %s.", run.Transport, conn, run.Sent)
 	}
 	p("")
-	p("| transport | method | PUT MiB/s | PUT / plain | GET MiB/s | GET / plain | >= %.2f x |", sseTarget)
-	p("|---|---|---|---|---|---|---|")
+	p("| transport | method | PUT MiB/s | PUT / plain | PUT CPU ms | GET MiB/s | GET / plain | GET CPU ms | >= %.2f x |", sseTarget)
+	p("|---|---|---|---|---|---|---|---|---|")
 	for _, run := range r.SSE.Runs {
 		for i, row := range run.rows() {
 			if i == 0 {
-				p("| %s | %s | %.0f | reference | %.0f | reference | - |", sseTransportWord(run.Transport), row.Method, row.PutMiBs, row.GetMiBs)
+				p("| %s | %s | %.0f | reference | %.0f | %.0f | reference | %.0f | - |", sseTransportWord(run.Transport), row.Method,
+					row.PutMiBs, row.PutCPU, row.GetMiBs, row.GetCPU)
 				continue
 			}
-			p("| %s | %s | %.0f | %s | %.0f | %s | PUT %s, GET %s |", sseTransportWord(run.Transport), row.Method,
-				row.PutMiBs, row.PutRatio, row.GetMiBs, row.GetRatio,
+			p("| %s | %s | %.0f | %s | %.0f (%.2f x) | %.0f | %s | %.0f (%.2f x) | PUT %s, GET %s |", sseTransportWord(run.Transport), row.Method,
+				row.PutMiBs, row.PutRatio, row.PutCPU, row.PutCPURatio.Median, row.GetMiBs, row.GetRatio, row.GetCPU, row.GetCPURatio.Median,
 				verdict(row.PutRatio.Median >= sseTarget), verdict(row.GetRatio.Median >= sseTarget))
 		}
 	}
