@@ -131,8 +131,8 @@ func cpuAES() string {
 // measureSSE starts the real server twice on fresh drives under dir, with a
 // static KMS key: over TLS (a throwaway certificate for 127.0.0.1), then
 // over plain HTTP with SSEInsecureLoopback. Each runs rounds timed rounds
-// (after one untimed round that checks the bytes) of PUT then GET of one
-// 64 MiB object per method, the order of the methods rotating per round.
+// (after one untimed round that checks the bytes) of sseRound: a 64 MiB
+// PUT per method, then its GETs, the order of the methods rotating.
 func measureSSE(ctx context.Context, dir string, parity, rounds int, logf func(string, ...any)) (sseReport, error) {
 	rep := sseReport{AES: cpuAES(), Rounds: rounds}
 	secret, err := kms.GenerateSecret(crand.Reader)
@@ -221,22 +221,44 @@ func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.C
 	}
 	// Round -1 warms up and compares the bytes; the others are timed.
 	for round := -1; round < rounds; round++ {
-		order := rotate(len(methods), round+1)
-		keys := make([]string, len(methods))
-		for _, m := range order {
-			keys[m] = fmt.Sprintf("%s/%d", methods[m].name, round+1)
-			in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(keys[m]),
-				Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data)))}
-			methods[m].put(in)
-			start, cpu0 := time.Now(), cpuTime()
-			if _, err := c.PutObject(ctx, in); err != nil {
-				return run, fmt.Errorf("PUT %s: %w", methods[m].name, err)
-			}
-			if round >= 0 {
-				run.Put[m] = append(run.Put[m], mibPerSec(len(data), time.Since(start)))
-				run.PutCPU[m] = append(run.PutCPU[m], ms(cpuTime()-cpu0))
-			}
+		if err := sseRound(ctx, c, bucket, methods, data, round, &run); err != nil {
+			return run, err
 		}
+	}
+	run.Sent = rec.sent
+	rec.mu.Lock()
+	run.Conn = rec.tlsString
+	rec.mu.Unlock()
+	return run, nil
+}
+
+// sseGets is how many times each object is read in a round: a 64 MiB GET
+// takes tens of milliseconds, short enough for one scheduling hiccup on a
+// shared machine to show; the round's figure is their sum.
+const sseGets = 3
+
+// sseRound PUTs one object per method, then reads each sseGets times,
+// interleaving the methods, and deletes them. Round -1 records nothing and
+// compares the bytes read back with those written.
+func sseRound(ctx context.Context, c *s3.Client, bucket string, methods []sseMethod, data []byte, round int, run *sseRun) error {
+	order := rotate(len(methods), round+1)
+	keys := make([]string, len(methods))
+	for _, m := range order {
+		keys[m] = fmt.Sprintf("%s/%d", methods[m].name, round+1)
+		in := &s3.PutObjectInput{Bucket: aws.String(bucket), Key: aws.String(keys[m]),
+			Body: bytes.NewReader(data), ContentLength: aws.Int64(int64(len(data)))}
+		methods[m].put(in)
+		start, cpu0 := time.Now(), cpuTime()
+		if _, err := c.PutObject(ctx, in); err != nil {
+			return fmt.Errorf("PUT %s: %w", methods[m].name, err)
+		}
+		if round >= 0 {
+			run.Put[m] = append(run.Put[m], mibPerSec(len(data), time.Since(start)))
+			run.PutCPU[m] = append(run.PutCPU[m], ms(cpuTime()-cpu0))
+		}
+	}
+	wall, cpu := make([]time.Duration, len(methods)), make([]time.Duration, len(methods))
+	for range sseGets {
 		for _, m := range order {
 			in := &s3.GetObjectInput{Bucket: aws.String(bucket), Key: aws.String(keys[m])}
 			methods[m].get(in)
@@ -247,33 +269,31 @@ func sseRunOne(ctx context.Context, dir string, cfg server.Config, roots *x509.C
 			start, cpu0 := time.Now(), cpuTime()
 			out, err := c.GetObject(ctx, in)
 			if err != nil {
-				return run, fmt.Errorf("GET %s: %w", methods[m].name, err)
+				return fmt.Errorf("GET %s: %w", methods[m].name, err)
 			}
 			n, err := io.Copy(sink, out.Body)
 			out.Body.Close()
-			d, cpu := time.Since(start), cpuTime()-cpu0
+			wall[m], cpu[m] = wall[m]+time.Since(start), cpu[m]+cpuTime()-cpu0
 			switch {
 			case err != nil:
-				return run, fmt.Errorf("GET %s: %w", methods[m].name, err)
+				return fmt.Errorf("GET %s: %w", methods[m].name, err)
 			case n != int64(len(data)):
-				return run, fmt.Errorf("GET %s returned %d bytes, want %d", methods[m].name, n, len(data))
-			}
-			if round >= 0 {
-				run.Get[m] = append(run.Get[m], mibPerSec(len(data), d))
-				run.GetCPU[m] = append(run.GetCPU[m], ms(cpu))
-			}
-		}
-		for _, k := range keys {
-			if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(k)}); err != nil {
-				return run, fmt.Errorf("DELETE %s: %w", k, err)
+				return fmt.Errorf("GET %s returned %d bytes, want %d", methods[m].name, n, len(data))
 			}
 		}
 	}
-	run.Sent = rec.sent
-	rec.mu.Lock()
-	run.Conn = rec.tlsString
-	rec.mu.Unlock()
-	return run, nil
+	if round >= 0 {
+		for m := range methods {
+			run.Get[m] = append(run.Get[m], mibPerSec(sseGets*len(data), wall[m]))
+			run.GetCPU[m] = append(run.GetCPU[m], ms(cpu[m]/sseGets))
+		}
+	}
+	for _, k := range keys {
+		if _, err := c.DeleteObject(ctx, &s3.DeleteObjectInput{Bucket: aws.String(bucket), Key: aws.String(k)}); err != nil {
+			return fmt.Errorf("DELETE %s: %w", k, err)
+		}
+	}
+	return nil
 }
 
 // compareWriter fails as soon as what is written to it differs from want.

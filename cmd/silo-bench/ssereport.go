@@ -82,12 +82,12 @@ func (r *report) printSSE(p func(string, ...any)) {
 	p("### Server-side encryption (64 MiB objects through the real server, c=1, aws-sdk-go-v2)")
 	p("")
 	p("CPU AES instructions: %s. SSE-S3 uses a static KMS key (as `SILO_KMS_SECRET_KEY`), SSE-C one customer key. "+
-		"Each transport: one untimed round that compares the bytes read back, then %d rounds of one PUT per method followed by one GET per method, "+
+		"Each transport: one untimed round that compares the bytes read back, then %d rounds of one PUT per method followed by %d GETs of each object (methods interleaved), "+
 		"the first method rotating from round to round. MiB/s are medians over the rounds; a ratio is the median, over the rounds, of the method's MiB/s "+
 		"divided by plain's in the same round (lowest and highest round in brackets). CPU ms is the CPU time (user and system) the whole process, client and server, "+
 		"spent on one operation: the median, and in brackets its ratio to plain's (median over the rounds); unlike MiB/s it hardly moves with other load on the machine. "+
 		"Every GET body is read to the end and its length checked. Target: >= %.2f x plain.",
-		r.SSE.AES, r.SSE.Rounds, sseTarget)
+		r.SSE.AES, r.SSE.Rounds, sseGets, sseTarget)
 	p("")
 	for _, run := range r.SSE.Runs {
 		conn := ""
