@@ -66,7 +66,6 @@ func TestScanDelimiter(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	notDeleted := func(_ []byte, r *Record) bool { return !r.Latest().DeleteMarker }
 	tests := []struct {
 		name string
 		opts ScanOptions
@@ -74,7 +73,7 @@ func TestScanDelimiter(t *testing.T) {
 		more bool
 	}{
 		{"all", ScanOptions{}, keys, false},
-		{"delim", ScanOptions{Delimiter: "/", Include: notDeleted}, []string{"a", "b/", "c/", "d"}, false},
+		{"delim", ScanOptions{Delimiter: "/", SkipDeleted: true}, []string{"a", "b/", "c/", "d"}, false},
 		{"prefix delim", ScanOptions{Prefix: "c/", Delimiter: "/"}, []string{"c/x/", "c/y"}, false},
 		{"limit", ScanOptions{Delimiter: "/", Limit: 2}, []string{"a", "b/"}, true},
 		{"start", ScanOptions{Start: "b/2"}, []string{"b/2", "c/x/1", "c/y", "d", "dm/1"}, false},

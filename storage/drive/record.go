@@ -151,6 +151,21 @@ func EncodeRecord(r *Record) []byte {
 	return b
 }
 
+// latestIsLive reports whether the newest version of an encoded record is
+// an object rather than a delete marker, reading only the record's first
+// bytes (a listing asks this of one key per common prefix).
+func latestIsLive(b []byte) bool {
+	if len(b) < 4 || b[0] != recordMagic || b[1] != recordVersion {
+		return false
+	}
+	n, k := binary.Uvarint(b[2:])
+	if k <= 0 || n == 0 {
+		return false
+	}
+	flags, j := binary.Uvarint(b[2+k:])
+	return j > 0 && flags&flagDeleteMarker == 0
+}
+
 // DecodeRecord parses what EncodeRecord produced. It never panics: garbage
 // yields an error wrapping ErrCorruptRecord.
 func DecodeRecord(b []byte) (*Record, error) { return decodeRecord(b, false) }

@@ -72,6 +72,9 @@ func FuzzDecodeRecord(f *testing.F) {
 		if len(meta.Versions) != len(r.Versions) {
 			t.Fatal("DecodeRecordMeta and DecodeRecord disagree")
 		}
+		if live := r.Latest() != nil && !r.Latest().DeleteMarker; latestIsLive(b) != live {
+			t.Fatalf("latestIsLive = %v, decoded latest live = %v", !live, live)
+		}
 		// What decodes must re-encode and decode to the same value.
 		r2, err := DecodeRecord(EncodeRecord(r))
 		if err != nil {
@@ -81,4 +84,34 @@ func FuzzDecodeRecord(f *testing.F) {
 			t.Fatalf("re-decode changed version count")
 		}
 	})
+}
+
+// TestLatestIsLive checks the header-only test listings use against a full decode.
+func TestLatestIsLive(t *testing.T) {
+	marker := &Record{Versions: []Version{{ID: "null", DeleteMarker: true, ModTime: 10}, {ID: "v1", ModTime: 5}}}
+	live := sampleRecord()
+	tests := []struct {
+		name string
+		b    []byte
+		want bool
+	}{
+		{"live latest", EncodeRecord(live), true},
+		{"delete marker latest", EncodeRecord(marker), false},
+		{"no versions", EncodeRecord(&Record{}), false},
+		{"empty", nil, false},
+		{"bad magic", append([]byte{0x00}, EncodeRecord(live)[1:]...), false},
+		{"unknown format", append([]byte{recordMagic, 99}, EncodeRecord(live)[2:]...), false},
+		{"truncated count", []byte{recordMagic, recordVersion, 0x80}, false},
+		{"truncated flags", []byte{recordMagic, recordVersion, 1, 0x80}, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := latestIsLive(tt.b); got != tt.want {
+				t.Fatalf("latestIsLive = %v, want %v", got, tt.want)
+			}
+			if r, err := DecodeRecord(tt.b); err == nil && tt.want != (r.Latest() != nil && !r.Latest().DeleteMarker) {
+				t.Fatalf("disagrees with DecodeRecord: %+v", r.Latest())
+			}
+		})
+	}
 }

@@ -18,10 +18,10 @@ type ScanOptions struct {
 	// Uploads scans multipart uploads (keys "objectKey NUL uploadID") instead
 	// of object records; the delimiter then applies to the object key part.
 	Uploads bool
-	// Include, when set, filters object entries (for example, skip keys
-	// whose latest version is a delete marker). A common prefix is emitted
-	// only if one key under it is included. Corrupt records are skipped.
-	Include func(key []byte, r *Record) bool
+	// SkipDeleted leaves out object keys whose latest version is a delete
+	// marker; a common prefix is then emitted only if one key under it is
+	// not deleted. Corrupt records are skipped.
+	SkipDeleted bool
 }
 
 // Entry is one scanned key or a common prefix. An object entry carries its
@@ -74,17 +74,17 @@ func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err err
 		start = opts.Prefix
 	}
 	pfx := []byte(opts.Prefix)
-	// include decodes an object record (without inline data) and applies
-	// the filter; uploads are always included.
-	include := func(k, v []byte) (*Record, bool) {
+	// include decodes an object record (without inline data) unless it is
+	// filtered out; uploads are always included.
+	include := func(v []byte) (*Record, bool) {
 		if opts.Uploads {
 			return nil, true
 		}
-		r, err := DecodeRecordMeta(v)
-		if err != nil {
+		if opts.SkipDeleted && !latestIsLive(v) {
 			return nil, false
 		}
-		return r, opts.Include == nil || opts.Include(k, r)
+		r, err := DecodeRecordMeta(v)
+		return r, err == nil
 	}
 	k, v := c.Seek([]byte(start))
 	for k != nil && bytes.HasPrefix(k, pfx) {
@@ -101,12 +101,10 @@ func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err err
 			if i := strings.Index(string(objKey[len(pfx):]), opts.Delimiter); i >= 0 {
 				cp := string(objKey[:len(pfx)+i+len(opts.Delimiter)])
 				found := false
+				// A common prefix needs one key under it that is listed: the
+				// first usually is, and the check reads only its header.
 				for ; k != nil && bytes.HasPrefix(k, []byte(cp)); k, v = c.Next() {
-					if opts.Uploads || opts.Include == nil {
-						found = true
-						break
-					}
-					if _, ok := include(k, v); ok {
+					if opts.Uploads || !opts.SkipDeleted || latestIsLive(v) {
 						found = true
 						break
 					}
@@ -122,7 +120,7 @@ func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err err
 				continue
 			}
 		}
-		if r, ok := include(k, v); ok {
+		if r, ok := include(v); ok {
 			e := Entry{Key: string(k), Record: r}
 			if opts.Uploads {
 				e.Value = bytes.Clone(v)

@@ -227,10 +227,6 @@ func pageSize(n int) int {
 	return n
 }
 
-func notDeleted(_ []byte, r *drive.Record) bool {
-	return r.Latest() != nil && !r.Latest().DeleteMarker
-}
-
 // ListObjects returns one page of latest, non-deleted versions.
 func (s *Store) ListObjects(ctx context.Context, bucket string, opts storage.ListOptions) (storage.ListResult, error) {
 	var res storage.ListResult
@@ -242,7 +238,7 @@ func (s *Store) ListObjects(ctx context.Context, bucket string, opts storage.Lis
 	if !ok {
 		return res, nil
 	}
-	m := s.newMerger(ctx, bucket, drive.ScanOptions{Prefix: opts.Prefix, Delimiter: opts.Delimiter, Include: notDeleted}, start, max+1)
+	m := s.newMerger(ctx, bucket, drive.ScanOptions{Prefix: opts.Prefix, Delimiter: opts.Delimiter, SkipDeleted: true}, start, max+1)
 	count := 0
 	for {
 		e, err := m.next()
