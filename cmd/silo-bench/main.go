@@ -179,10 +179,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	if o.only["list"] && len(o.keys) > 0 {
-		if err := s.MakeBucket(ctx, "list", storage.MakeBucketOptions{}); err != nil && !errors.Is(err, storage.ErrBucketExists) {
-			return err
-		}
-		if rep.Lists, err = measureList(ctx, s, "list", o.keys, 32, o.listBudget, logf); err != nil {
+		if rep.Lists, err = measureList(ctx, s, o.keys, 32, o.listBudget, logf); err != nil {
 			return err
 		}
 	}

@@ -149,7 +149,7 @@ func (r *report) printAPI(p func(string, ...any)) {
 // printList writes the LIST table.
 func (r *report) printList(p func(string, ...any)) {
 	if len(r.Lists) > 0 {
-		p("### LIST (one page of up to 1000, median of 5)")
+		p("### LIST (one page of up to 1000; median of %d rounds in which the bucket sizes take turns)", listRounds)
 		p("")
 		p("| keys in bucket | delimited root page (1000 prefixes) | flat page of 1000 from the middle | populate rate |")
 		p("|---|---|---|---|")

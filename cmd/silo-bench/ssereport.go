@@ -27,7 +27,7 @@ type sseRow struct {
 func (r sseRow) met() bool { return r.PutRatio.Median >= sseTarget && r.GetRatio.Median >= sseTarget }
 
 // median returns the median of xs (0 for none), leaving xs unchanged.
-func median(xs []float64) float64 {
+func median[T ~int64 | ~float64](xs []T) T {
 	if len(xs) == 0 {
 		return 0
 	}
