@@ -20,7 +20,7 @@
 // default; 1 M with -keys).
 //
 //	go run ./cmd/silo-bench [-dir DIR] [-keys 10000,100000,1000000] [-list-budget 20m] [-raw-mib 512]
-//	go run ./cmd/silo-bench -only sse [-sse-rounds 11]
+//	go run ./cmd/silo-bench -only sse [-sse-rounds 11] [-cpuprofile sse.prof]
 //
 // -only runs the named sections alone (raw, api, http, sse, authz, list).
 //

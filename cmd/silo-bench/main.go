@@ -12,6 +12,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -29,6 +30,7 @@ type options struct {
 	listBudget time.Duration
 	keep       bool
 	sseRounds  int
+	cpuProfile string
 	// only holds the sections to run (all when -only is not given).
 	only map[string]bool
 }
@@ -64,6 +66,7 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.listBudget, "list-budget", 8*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
 	fs.BoolVar(&o.keep, "keep", false, "keep the bench directory afterwards")
 	fs.IntVar(&o.sseRounds, "sse-rounds", 7, "timed rounds of 64 MiB PUT/GET per method and transport in the SSE section")
+	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	only := fs.String("only", "", "comma-separated sections to run, of "+strings.Join(sectionNames(), ",")+" (default: all)")
 	if err := fs.Parse(args); err != nil {
 		return o, err
@@ -131,6 +134,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		defer os.RemoveAll(dir)
 	}
 	logf := func(format string, a ...any) { fmt.Fprintf(stderr, "# "+format+"\n", a...) }
+	if o.cpuProfile != "" {
+		f, err := os.Create(o.cpuProfile)
+		if err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer f.Close()
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return fmt.Errorf("-cpuprofile: %w", err)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	rep := &report{Started: time.Now(), Dir: dir, Args: args, CPUs: runtime.NumCPU()}
 
 	if o.only["raw"] {
