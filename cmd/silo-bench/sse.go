@@ -161,7 +161,7 @@ func measureSSE(ctx context.Context, dir string, parity, rounds int, logf func(s
 		{"tls", "TLS (self-signed certificate for 127.0.0.1)", true},
 		{"http", "plain HTTP, loopback development switch (SSEInsecureLoopback)", false},
 	} {
-		logf("SSE over %s: %d rounds of plain, SSE-S3, SSE-C (64 MiB PUT then GET)...", tc.name, rounds)
+		logf("SSE over %s: %d rounds of plain, SSE-S3, SSE-C (64 MiB PUT, then %d GETs of each)...", tc.name, rounds, sseGets)
 		cfg := server.Config{
 			Address: "127.0.0.1:0", StandardStorageClass: fmt.Sprintf("EC:%d", parity),
 			RootUser: benchUser, RootPassword: benchPassword, Region: benchRegion, KMS: key,
