@@ -31,12 +31,16 @@ type options struct {
 	keep       bool
 	sseRounds  int
 	cpuProfile string
+	// put4kRounds and put4kRound shape the interleaved 4 KiB PUT /
+	// creation measurement (put4k.go).
+	put4kRounds int
+	put4kRound  time.Duration
 	// only holds the sections to run (all when -only is not given).
 	only map[string]bool
 }
 
 // sectionNames are the parts of a run, in the order they run.
-func sectionNames() []string { return []string{"raw", "api", "http", "sse", "authz", "list"} }
+func sectionNames() []string { return []string{"raw", "api", "put4k", "http", "sse", "authz", "list"} }
 
 // parseSections turns -only's comma-separated list into a set; "" is all.
 func parseSections(list string) (map[string]bool, error) {
@@ -66,6 +70,8 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	fs.DurationVar(&o.listBudget, "list-budget", 8*time.Minute, "time allowed for populating LIST buckets; larger sizes that would overrun it are skipped")
 	fs.BoolVar(&o.keep, "keep", false, "keep the bench directory afterwards")
 	fs.IntVar(&o.sseRounds, "sse-rounds", 7, "timed rounds of 64 MiB PUT/GET per method and transport in the SSE section")
+	fs.IntVar(&o.put4kRounds, "put4k-rounds", 7, "rounds of the interleaved 4 KiB PUT (c=16) vs fsynced creation measurement (section put4k)")
+	fs.DurationVar(&o.put4kRound, "put4k-round", 2*time.Second, "duration of each half of a put4k round")
 	fs.StringVar(&o.cpuProfile, "cpuprofile", "", "write a CPU profile of the whole run to this file (go tool pprof)")
 	only := fs.String("only", "", "comma-separated sections to run, of "+strings.Join(sectionNames(), ",")+" (default: all)")
 	if err := fs.Parse(args); err != nil {
@@ -74,6 +80,9 @@ func parseFlags(args []string, stderr io.Writer) (options, error) {
 	var err error
 	if o.only, err = parseSections(*only); err != nil {
 		return o, err
+	}
+	if o.put4kRounds < 1 || o.put4kRound <= 0 {
+		return o, fmt.Errorf("-put4k-rounds and -put4k-round must be positive")
 	}
 	if o.sseRounds < 1 {
 		return o, fmt.Errorf("-sse-rounds: %d is not a positive count", o.sseRounds)
@@ -163,7 +172,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 
 	parity := 2 // the HTTP and SSE servers' EC:N, the storage API's when it runs
 	var s *erasure.Store
-	if o.only["api"] || o.only["authz"] || o.only["list"] {
+	if o.only["api"] || o.only["put4k"] || o.only["authz"] || o.only["list"] {
 		if s, err = openStore(ctx, dir, stderr); err != nil {
 			return err
 		}
@@ -172,6 +181,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	}
 	if o.only["api"] {
 		if rep.Puts, rep.Gets, err = runAPI(ctx, s, parity, logf); err != nil {
+			return err
+		}
+	}
+	if o.only["put4k"] {
+		logf("4 KiB PUT (c=16) vs fsynced creations, %d interleaved rounds of 2 x %s...", o.put4kRounds, o.put4kRound)
+		if rep.Put4K, err = runPut4K(ctx, dir, s, o.put4kRounds, o.put4kRound); err != nil {
 			return err
 		}
 	}

@@ -3,6 +3,7 @@ package drive
 import (
 	"errors"
 	"sync"
+	"sync/atomic"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -32,6 +33,15 @@ type groupCommit struct {
 	mu    sync.Mutex
 	queue []*commitReq
 	busy  bool // a committer is running
+	// groups and changes count committed transactions and the changes
+	// they carried (CommitStats).
+	groups, changes atomic.Uint64
+}
+
+// CommitStats returns how many group transactions the drive has committed
+// and how many changes they carried (changes/groups is the mean group size).
+func (d *Drive) CommitStats() (groups, changes uint64) {
+	return d.group.groups.Load(), d.group.changes.Load()
 }
 
 // errFnFailed aborts a group transaction when one change fails.
@@ -95,6 +105,8 @@ func (d *Drive) commitGroup(batch []*commitReq) {
 			return nil
 		})
 		if failed < 0 {
+			d.group.groups.Add(1)
+			d.group.changes.Add(uint64(len(batch)))
 			for _, r := range batch {
 				if err != nil {
 					r.remove = nil

@@ -76,6 +76,13 @@ func BenchmarkPutObjectParallel4KiB(b *testing.B) {
 	b.SetBytes(int64(len(data)))
 	b.SetParallelism(8) // with GOMAXPROCS 2: 16 writers
 	defer reportCPU(b)()
+	g0, c0 := erasure.CommitStats(s)
+	defer func() {
+		g, c := erasure.CommitStats(s)
+		if g > g0 {
+			b.ReportMetric(float64(c-c0)/float64(g-g0), "changes/group")
+		}
+	}()
 	b.RunParallel(func(pb *testing.PB) {
 		for i := 0; pb.Next(); i++ {
 			key := fmt.Sprintf("p%p-%d", pb, i)

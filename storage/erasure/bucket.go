@@ -69,6 +69,8 @@ func (s *Store) MakeBucket(ctx context.Context, bucket string, opts storage.Make
 		return nil
 	}
 	// Undo where we created it.
+	s.known.forget(bucket)
+	defer s.known.forget(bucket)
 	s.allDrives(func(st *set, p int, d *drive.Drive) error {
 		if errs[st.index][p] != nil {
 			return nil
@@ -163,6 +165,8 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts storage.De
 	op := "DeleteBucket"
 	unlock := s.locks.lock("\x00bucket/" + bucket)
 	defer unlock()
+	s.known.forget(bucket)
+	defer s.known.forget(bucket)
 	if _, err := s.bucketMeta(ctx, bucket); err != nil {
 		return &storage.Error{Op: op, Bucket: bucket, Err: err}
 	}
@@ -270,7 +274,12 @@ func (s *Store) writeConfig(ctx context.Context, op, bucket string, kind storage
 
 // checkBucket verifies, on the drives of one set only, that bucket exists.
 // Errors: ErrBucketNotFound, ErrReadQuorum.
+// A bucket found once is remembered (knownBuckets) until DeleteBucket.
 func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
+	known, gen := s.known.lookup(st.index, bucket)
+	if known {
+		return nil
+	}
 	errs := st.forEach(func(_ int, d *drive.Drive) error {
 		return d.View(ctx, func(tx *drive.Tx) error {
 			if !tx.HasBucket(bucket) {
@@ -280,5 +289,8 @@ func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
 		})
 	})
 	_, err := s.quorumResponses(ctx, errs)
+	if err == nil {
+		s.known.add(st.index, bucket, gen)
+	}
 	return err
 }

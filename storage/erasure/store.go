@@ -40,6 +40,8 @@ type Store struct {
 	ref         drive.Format // the deployment's format (This unset)
 	// writing holds the data dirs being written, not yet committed.
 	writing inflight
+	// known caches bucket existence for checkBucket (bucketcache.go).
+	known knownBuckets
 
 	ctx    context.Context
 	cancel context.CancelFunc
@@ -259,7 +261,7 @@ func (s *Store) Health(ctx context.Context) Health {
 		online := 0
 		for _, d := range st.list() {
 			h.DrivesTotal++
-			if d != nil && d.Online() == nil {
+			if d != nil && d.Probe() == nil {
 				online++
 			}
 		}
