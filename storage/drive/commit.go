@@ -4,6 +4,7 @@ import (
 	"errors"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 )
@@ -13,12 +14,26 @@ import (
 // queued and applies it in ONE bbolt read-write transaction, so one pair
 // of fdatasyncs makes the whole group durable. Changes that arrive while a
 // group is being synced form the next group. Unlike bbolt's DB.Batch there
-// is no timer: a lone change commits at once (no added latency at low
+// is no fixed timer: a lone change commits at once (no added latency at low
 // load), and under load groups grow by themselves to what arrives during
 // one sync.
+//
+// Gathering: under load, a committer that finds fewer changes queued than
+// the previous group carried waits for that many, or for half the
+// previous commit's duration (at most maxGather), whichever comes first.
+// Writers of a busy store spend most of their time on the CPU between two
+// commits; without the wait, a commit would start with the first few of
+// them and the rest would form a second small group, each paying its own
+// fdatasyncs and page writes. The wait applies only right after a commit
+// (the queue was busy): a change arriving at an idle drive commits at once.
+// With 16 writers of 4 KiB objects it made groups 70% larger, CPU per PUT
+// 20% lower and PUTs/s 28% higher (docs/benchmarks.md).
 
 // maxGroup caps the changes committed in one transaction.
 const maxGroup = 512
+
+// maxGather caps the wait for a group to fill.
+const maxGather = 2 * time.Millisecond
 
 // commitReq is one queued change and, once committed, its outcome.
 type commitReq struct {
@@ -33,6 +48,14 @@ type groupCommit struct {
 	mu    sync.Mutex
 	queue []*commitReq
 	busy  bool // a committer is running
+	// Gathering (see above): the previous group's size, its commit's
+	// duration and end, and, while a committer waits, the count it waits
+	// for and the channel closed when the queue reaches it.
+	last     int
+	lastDur  time.Duration
+	lastEnd  time.Time
+	want     int
+	gathered chan struct{}
 	// groups and changes count committed transactions and the changes
 	// they carried (CommitStats).
 	groups, changes atomic.Uint64
@@ -53,6 +76,10 @@ func (d *Drive) commit(fn func(*Tx) error) ([]string, error) {
 	g := &d.group
 	g.mu.Lock()
 	g.queue = append(g.queue, req)
+	if g.gathered != nil && len(g.queue) >= g.want {
+		close(g.gathered)
+		g.gathered = nil
+	}
 	lead := !g.busy
 	g.busy = true
 	g.mu.Unlock()
@@ -69,6 +96,7 @@ func (d *Drive) commit(fn func(*Tx) error) ([]string, error) {
 func (d *Drive) runGroup() {
 	g := &d.group
 	g.mu.Lock()
+	d.gather()
 	n := min(len(g.queue), maxGroup)
 	batch := g.queue[:n:n]
 	g.queue = g.queue[n:]
@@ -76,13 +104,39 @@ func (d *Drive) runGroup() {
 		g.queue = nil
 	}
 	g.mu.Unlock()
+	start := time.Now()
 	d.commitGroup(batch)
+	end := time.Now()
 	g.mu.Lock()
+	g.last, g.lastDur, g.lastEnd = n, end.Sub(start), end
 	more := len(g.queue) > 0
 	g.busy = more
 	g.mu.Unlock()
 	if more {
 		go d.runGroup()
+	}
+}
+
+// gather waits, with g.mu held (released while waiting), for the queue to
+// hold as many changes as the previous group, when the previous commit
+// ended less than its own duration ago (the drive is busy).
+func (d *Drive) gather() {
+	g := &d.group
+	if len(g.queue) >= g.last || g.lastDur <= 0 || time.Since(g.lastEnd) > g.lastDur {
+		return
+	}
+	ch := make(chan struct{})
+	g.want, g.gathered = g.last, ch
+	g.mu.Unlock()
+	t := time.NewTimer(min(g.lastDur/2, maxGather))
+	select {
+	case <-ch:
+	case <-t.C:
+	}
+	t.Stop()
+	g.mu.Lock()
+	if g.gathered == ch {
+		g.gathered = nil
 	}
 }
 

@@ -94,3 +94,34 @@ func TestGroupCommitFreedDirs(t *testing.T) {
 		t.Fatalf("freed dirs: x %v, y %v; want [ddx1] and [ddy1]", fx, fy)
 	}
 }
+
+// TestGroupCommitGroups: concurrent changes share transactions, and
+// CommitStats counts every change once.
+func TestGroupCommitGroups(t *testing.T) {
+	d := openTest(t)
+	ctx := context.Background()
+	const n = 64
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Go(func() {
+			_, err := d.Update(ctx, func(tx *Tx) error {
+				return tx.PutRecord("b", fmt.Sprintf("g%03d", i), &Record{Versions: []Version{{ID: "null", ModTime: 1}}})
+			})
+			if err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	groups, changes := d.CommitStats()
+	if changes < n || groups >= changes {
+		t.Fatalf("CommitStats = %d groups, %d changes; want >= %d changes in fewer groups", groups, changes, n)
+	}
+	// A lone change commits alone.
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "lone", nil) }); err != nil {
+		t.Fatal(err)
+	}
+	if g2, c2 := d.CommitStats(); g2 != groups+1 || c2 != changes+1 {
+		t.Fatalf("lone change: CommitStats = %d, %d; want %d, %d", g2, c2, groups+1, changes+1)
+	}
+}
