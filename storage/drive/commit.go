@@ -144,6 +144,13 @@ func (d *Drive) gather() {
 // answered with its error and the transaction is redone without it, so the
 // others commit as if it had run alone and failed (it left no effect).
 func (d *Drive) commitGroup(batch []*commitReq) {
+	if err := d.Online(); err != nil {
+		for _, r := range batch {
+			r.err = err
+			close(r.done)
+		}
+		return
+	}
 	for len(batch) > 0 {
 		failed := -1
 		var fnErr error

@@ -29,7 +29,7 @@ func (s *Store) Drives(ctx context.Context) []DriveInfo {
 			if ctx.Err() != nil {
 				return out
 			}
-			di := DriveInfo{Set: st.index, Position: p, Path: st.paths[p], Online: d != nil && d.Probe() == nil}
+			di := DriveInfo{Set: st.index, Position: p, Path: st.paths[p], Online: d != nil && d.Online() == nil}
 			if st.index < len(s.ref.Sets) && p < len(s.ref.Sets[st.index]) {
 				di.UUID = s.ref.Sets[st.index][p]
 			}

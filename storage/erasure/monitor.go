@@ -44,7 +44,7 @@ func (s *Store) probeDrives() (needHeal bool) {
 	for si, st := range s.sets {
 		for p := range st.slots {
 			cur := st.drive(p)
-			if cur != nil && cur.Probe() == nil {
+			if cur != nil && cur.Online() == nil {
 				continue
 			}
 			path := st.paths[p]

@@ -261,7 +261,7 @@ func (s *Store) Health(ctx context.Context) Health {
 		online := 0
 		for _, d := range st.list() {
 			h.DrivesTotal++
-			if d != nil && d.Probe() == nil {
+			if d != nil && d.Online() == nil {
 				online++
 			}
 		}
