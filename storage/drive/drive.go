@@ -26,7 +26,11 @@ const (
 // more for a 4 KiB object at EC:2), so with 4 KiB pages nearly every leaf
 // overflows into several pages, allocated outside bbolt's page pool; 16 KiB
 // pages cut the CPU per 4 KiB PUT by about 14% (docs/benchmarks.md) and
-// left GET and LIST unchanged.
+// left GET unchanged. It also makes listings of big buckets cheaper: with
+// 4 KiB pages a million-key bucket grows two levels of branch pages and
+// every seek of a delimited listing touched two cold pages; with 16 KiB the
+// branch level stays small and hot and a seek touches one cold leaf (the
+// 1 M-key root page took 0.5-0.6 x the time, the 10 k-key page the same).
 const pageSize = 16 << 10
 
 // Options tunes Open.
