@@ -127,8 +127,9 @@ func (d *Drive) gather() {
 	}
 	ch := make(chan struct{})
 	g.want, g.gathered = g.last, ch
+	wait := min(g.lastDur/2, maxGather)
 	g.mu.Unlock()
-	t := time.NewTimer(min(g.lastDur/2, maxGather))
+	t := time.NewTimer(wait)
 	select {
 	case <-ch:
 	case <-t.C:
