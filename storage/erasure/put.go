@@ -126,21 +126,11 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 	outs := make([]io.Writer, n)
 	if inline {
 		w.inline = make([][]byte, n)
-		bufs := make([]*bytes.Buffer, n)
 		for p, d := range st.list() {
 			if lay.online != nil && lay.online[p] || lay.online == nil && d != nil && d.Online() == nil {
-				bufs[p] = &bytes.Buffer{}
-				outs[p] = bufs[p]
 				w.alive[p] = true
 			}
 		}
-		defer func() {
-			for p, b := range bufs {
-				if b != nil {
-					w.inline[p] = b.Bytes()
-				}
-			}
-		}()
 	} else {
 		w.writers = make([]*drive.ShardWriter, n)
 		for p, d := range st.list() {
@@ -165,7 +155,11 @@ func (s *Store) writeBody(ctx context.Context, st *set, lay objLayout, dataDir, 
 	} else if inline {
 		bufSize = max(s.inlineMax, 1)
 	}
-	if err := s.encodeStream(ctx, st, lay, src, outs, w, bufSize); err != nil {
+	encode := func() error { return s.encodeStream(ctx, st, lay, src, outs, w, bufSize) }
+	if inline {
+		encode = func() error { return encodeInline(ctx, lay, src, w, bufSize) }
+	}
+	if err := encode(); err != nil {
 		w.abort()
 		return nil, err
 	}
