@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"slices"
 	"syscall"
 	"time"
 
@@ -34,18 +33,11 @@ type put4kResult struct {
 
 // median returns the median of f over the rounds.
 func (p put4kResult) median(f func(put4kRound) float64) float64 {
-	if len(p.Rounds) == 0 {
-		return 0
-	}
 	v := make([]float64, len(p.Rounds))
 	for i, r := range p.Rounds {
 		v[i] = f(r)
 	}
-	slices.Sort(v)
-	if len(v)%2 == 1 {
-		return v[len(v)/2]
-	}
-	return (v[len(v)/2-1] + v[len(v)/2]) / 2
+	return median(v)
 }
 
 func (p put4kResult) MedianRatio() float64 { return p.median(put4kRound.Ratio) }

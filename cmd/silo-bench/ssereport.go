@@ -26,19 +26,6 @@ type sseRow struct {
 // met reports whether both ratios reach the target.
 func (r sseRow) met() bool { return r.PutRatio.Median >= sseTarget && r.GetRatio.Median >= sseTarget }
 
-// median returns the median of xs (0 for none), leaving xs unchanged.
-func median[T ~int64 | ~float64](xs []T) T {
-	if len(xs) == 0 {
-		return 0
-	}
-	s := slices.Clone(xs)
-	slices.Sort(s)
-	if n := len(s); n%2 == 1 {
-		return s[n/2]
-	}
-	return (s[len(s)/2-1] + s[len(s)/2]) / 2
-}
-
 // pairedRatios divides each round's figure by the reference figure of the
 // same round, so that load that slowed one whole round cancels out, and
 // summarises the quotients. Rounds missing on either side are ignored.

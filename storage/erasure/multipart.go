@@ -171,7 +171,7 @@ func (s *Store) PutObjectPart(ctx context.Context, bucket, key, uploadID string,
 	}
 	if info.ETag == "" {
 		w.abort()
-		return storage.PartInfo{}, errNoETag
+		return storage.PartInfo{}, wrap(errNoETag)
 	}
 	if err := s.commitShards(st, lay, w, u.DataDir, file); err != nil {
 		return storage.PartInfo{}, wrap(err)

@@ -78,7 +78,7 @@ func (s *Store) PutObject(ctx context.Context, bucket, key string, r io.Reader, 
 	}
 	if info.ETag == "" {
 		w.abort()
-		return storage.ObjectInfo{}, errNoETag
+		return storage.ObjectInfo{}, wrap(errNoETag)
 	}
 	if err := s.commitShards(st, lay, w, dataDir, file); err != nil {
 		return storage.ObjectInfo{}, wrap(err)
