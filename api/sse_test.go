@@ -197,9 +197,16 @@ func TestSSERoundTrips(t *testing.T) {
 				if string(gout.ServerSideEncryption) != tt.header {
 					t.Fatalf("GET header %q", gout.ServerSideEncryption)
 				}
+				if aws.ToString(gout.ETag) != aws.ToString(out.ETag) {
+					t.Fatalf("GET %s: ETag %s, PUT answered %s", rng, aws.ToString(gout.ETag), aws.ToString(out.ETag))
+				}
+			}
+			if b, err := hex.DecodeString(strings.Trim(aws.ToString(out.ETag), `"`)); err != nil || len(b) != md5.Size {
+				t.Fatalf("ETag %s is not 16 hex bytes", aws.ToString(out.ETag))
 			}
 			list, err := e.s3.ListObjectsV2(t.Context(), &s3.ListObjectsV2Input{Bucket: aws.String("bkt"), Prefix: aws.String(tt.name)})
-			if err != nil || len(list.Contents) != 1 || aws.ToInt64(list.Contents[0].Size) != int64(len(data)) {
+			if err != nil || len(list.Contents) != 1 || aws.ToInt64(list.Contents[0].Size) != int64(len(data)) ||
+				aws.ToString(list.Contents[0].ETag) != aws.ToString(out.ETag) {
 				t.Fatalf("listing: %v %+v", err, list)
 			}
 			vers, err := e.s3.ListObjectVersions(t.Context(), &s3.ListObjectVersionsInput{Bucket: aws.String("bkt"), Prefix: aws.String(tt.name)})
