@@ -77,19 +77,20 @@ func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open drive %s: metadata: %w: %w", root, storage.ErrDriveFaulty, err)
 	}
+	d := &Drive{root: root, sys: sys, db: db, log: log}
 	err = db.Update(func(tx *bolt.Tx) error {
 		for _, name := range [][]byte{[]byte(bktBuckets), []byte(bktConfig), []byte(bktDataDirs)} {
 			if _, err := tx.CreateBucketIfNotExists(name); err != nil {
 				return err
 			}
 		}
-		return nil
+		return buildMissingDirIndexes(tx, d)
 	})
 	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open drive %s: init metadata: %w: %w", root, storage.ErrDriveFaulty, err)
 	}
-	return &Drive{root: root, sys: sys, db: db, log: log}, nil
+	return d, nil
 }
 
 // Root returns the drive's root directory.

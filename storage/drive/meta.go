@@ -12,7 +12,7 @@ import (
 )
 
 // Top-level bbolt buckets. Objects and uploads of S3 bucket B live in the
-// top-level buckets "o/B" and "u/B".
+// top-level buckets "o/B" and "u/B", its dir index in "p/B" (dirindex.go).
 const (
 	bktBuckets  = "buckets"  // bucket name -> BucketMeta (JSON)
 	bktConfig   = "config"   // bucket NUL kind -> document
@@ -105,6 +105,9 @@ func (t *Tx) CreateBucket(m BucketMeta) error {
 	if _, err := t.tx.CreateBucketIfNotExists(objBucket(m.Name)); err != nil {
 		return err
 	}
+	if _, err := t.tx.CreateBucketIfNotExists(dirBucket(m.Name)); err != nil {
+		return err
+	}
 	_, err = t.tx.CreateBucketIfNotExists(uploadBucket(m.Name))
 	return err
 }
@@ -161,6 +164,11 @@ func (t *Tx) DeleteBucket(name string) error {
 			return err
 		}
 		if err := t.tx.DeleteBucket(uploadBucket(name)); err != nil {
+			return err
+		}
+	}
+	if t.tx.Bucket(dirBucket(name)) != nil {
+		if err := t.tx.DeleteBucket(dirBucket(name)); err != nil {
 			return err
 		}
 	}
@@ -227,7 +235,9 @@ func (t *Tx) PutRecord(bucket, key string, r *Record) error {
 		return storage.ErrBucketNotFound
 	}
 	var oldDirs []string
+	wasLive := false
 	if v := b.Get([]byte(key)); v != nil {
+		wasLive = latestIsLive(v)
 		if old, err := DecodeRecord(v); err == nil {
 			oldDirs = old.DataDirs()
 		}
@@ -249,9 +259,24 @@ func (t *Tx) PutRecord(bucket, key string, r *Record) error {
 		}
 	}
 	if r == nil || len(r.Versions) == 0 {
+		if wasLive {
+			if err := t.indexLiveChange(bucket, key, -1); err != nil {
+				return err
+			}
+		}
 		return b.Delete([]byte(key))
 	}
-	return b.Put([]byte(key), EncodeRecord(r))
+	v := EncodeRecord(r)
+	if isLive := latestIsLive(v); isLive != wasLive {
+		delta := 1
+		if wasLive {
+			delta = -1
+		}
+		if err := t.indexLiveChange(bucket, key, delta); err != nil {
+			return err
+		}
+	}
+	return b.Put([]byte(key), v)
 }
 
 func contains(list []string, s string) bool {

@@ -59,6 +59,14 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 	if b == nil {
 		return nil, false, storage.ErrBucketNotFound
 	}
+	if !opts.Uploads && opts.SkipDeleted && opts.Delimiter == "/" {
+		if ib := t.tx.Bucket(dirBucket(bucket)); ib != nil {
+			p0 := opts.Prefix[:strings.LastIndexByte(opts.Prefix, '/')+1]
+			if es, more, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(p0)), opts); ok {
+				return es, more, nil
+			}
+		}
+	}
 	return scanCursor(b.Cursor(), opts)
 }
 

@@ -1,0 +1,281 @@
+package drive
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"path/filepath"
+	"reflect"
+	"strings"
+	"testing"
+
+	bolt "go.etcd.io/bbolt"
+)
+
+// storedDirIndex reads a bucket's dir index as dir -> counts (nil when the
+// index is missing).
+func storedDirIndex(t *testing.T, tx *Tx, bucket string) map[string]dirCounts {
+	t.Helper()
+	ib := tx.tx.Bucket(dirBucket(bucket))
+	if ib == nil {
+		return nil
+	}
+	got := map[string]dirCounts{}
+	err := ib.ForEach(func(k, v []byte) error {
+		c, ok := decodeDirCounts(v)
+		if !ok || k[0] != dirKeyTag {
+			return fmt.Errorf("bad entry %q = %x", k, v)
+		}
+		got[string(k[1:])] = c
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return got
+}
+
+// recountDirIndex computes what the dir index must hold from the records.
+func recountDirIndex(t *testing.T, tx *Tx, bucket string) map[string]dirCounts {
+	t.Helper()
+	want := map[string]dirCounts{}
+	err := tx.tx.Bucket(objBucket(bucket)).ForEach(func(k, v []byte) error {
+		if !latestIsLive(v) {
+			return nil
+		}
+		return dirsOf(string(k), func(dir string, direct bool) error {
+			c := want[dir]
+			c.live++
+			if direct {
+				c.direct++
+			}
+			want[dir] = c
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return want
+}
+
+// scanOptionsToCompare are delimited scans of live keys over the namespace
+// of TestDirIndexFollowsRecords: levels with and without keys of their own,
+// partial names, starts before, inside and after sub-prefixes, short pages.
+func scanOptionsToCompare() []ScanOptions {
+	var out []ScanOptions
+	prefixes := []string{"", "a", "a/", "a/b", "a/b/", "a/b/c/", "c/", "c/d/", "c/d/e/", "c/d/e/f", "x/", "z"}
+	starts := []string{"", "a/", "a/b/", "a/b0", "a/k1", "c/d/e/k3", "c/d/e0", "c/d/e/", "c/e", "zz"}
+	for _, p := range prefixes {
+		for _, s := range starts {
+			for _, limit := range []int{0, 1, 2, 5} {
+				out = append(out, ScanOptions{Prefix: p, Start: s, Delimiter: "/", Limit: limit, SkipDeleted: true})
+			}
+		}
+	}
+	return out
+}
+
+// TestDirIndexFollowsRecords applies random puts, delete markers and
+// removals over a nested namespace and checks after each transaction that
+// the stored index equals a recount from the records, and that every
+// delimited scan answers exactly what a walk of the records answers.
+func TestDirIndexFollowsRecords(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	rng := rand.New(rand.NewPCG(1, 2))
+	dirs := []string{"", "a/", "a/b/", "a/b/c/", "c/d/e/", "c/d/e/f/", "x/"}
+	live := &Record{Versions: []Version{{ID: "v1", ModTime: 1}}}
+	marker := &Record{Versions: []Version{{ID: "v2", ModTime: 2, DeleteMarker: true}, {ID: "v1", ModTime: 1}}}
+	onlyMarker := &Record{Versions: []Version{{ID: "v3", ModTime: 3, DeleteMarker: true}}}
+	opts := scanOptionsToCompare()
+	fromIndex := 0
+	for round := range 60 {
+		_, err := d.Update(ctx, func(tx *Tx) error {
+			for range 1 + rng.IntN(8) {
+				key := dirs[rng.IntN(len(dirs))] + fmt.Sprintf("k%d", rng.IntN(4))
+				var r *Record
+				switch rng.IntN(5) {
+				case 0, 1:
+					r = live
+				case 2:
+					r = marker
+				case 3:
+					r = onlyMarker
+				}
+				if err := tx.PutRecord("b", key, r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = d.View(ctx, func(tx *Tx) error {
+			if got, want := storedDirIndex(t, tx, "b"), recountDirIndex(t, tx, "b"); !reflect.DeepEqual(got, want) {
+				t.Fatalf("round %d: dir index\n got %v\nwant %v", round, got, want)
+			}
+			for _, o := range opts {
+				p0 := o.Prefix[:strings.LastIndexByte(o.Prefix, '/')+1]
+				ib := tx.tx.Bucket(dirBucket("b"))
+				if _, _, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(p0)), o); ok {
+					fromIndex++
+				}
+				got, gotMore, err := tx.Scan("b", o)
+				if err != nil {
+					return err
+				}
+				want, wantMore, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), o)
+				if err != nil {
+					return err
+				}
+				// The walk of the records says "more" whenever a key follows,
+				// live or not; the index may know that nothing does.
+				if !gotMore && wantMore && len(want) > 0 {
+					next := o
+					last := want[len(want)-1]
+					if next.Start = last.Key + "\x00"; last.Prefix {
+						next.Start = PrefixEnd(last.Key)
+					}
+					rest, _, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), next)
+					if err != nil {
+						return err
+					}
+					wantMore = len(rest) > 0
+				}
+				if !reflect.DeepEqual(entryKeys(got), entryKeys(want)) || gotMore != wantMore {
+					t.Fatalf("round %d, %+v:\n got %v more=%v\nwant %v more=%v (walk of the records)",
+						round, o, entryKeys(got), gotMore, entryKeys(want), wantMore)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	// The comparison means something only if the index answered often.
+	if total := 60 * len(opts); fromIndex < total/5 {
+		t.Fatalf("the index answered %d of %d scans; the namespace no longer exercises it", fromIndex, total)
+	}
+}
+
+func entryKeys(es []Entry) []string {
+	out := []string{}
+	for _, e := range es {
+		if e.Prefix {
+			out = append(out, e.Key+" (prefix)")
+		} else {
+			out = append(out, e.Key)
+		}
+	}
+	return out
+}
+
+// TestDirIndexRebuilt: a drive written before the index existed (or whose
+// index was dropped) gets it rebuilt at Open; an unreadable entry met by a
+// write drops the index, listings stay right meanwhile, and the next Open
+// rebuilds it.
+func TestDirIndexRebuilt(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	root := d.Root()
+	rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+	put := func(d *Drive, keys ...string) {
+		t.Helper()
+		if _, err := d.Update(ctx, func(tx *Tx) error {
+			for _, k := range keys {
+				if err := tx.PutRecord("b", k, rec); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	put(d, "p/1", "p/2", "q/r/1", "top")
+	rawUpdate := func(fn func(tx *bolt.Tx) error) {
+		t.Helper()
+		if err := d.Close(); err != nil {
+			t.Fatal(err)
+		}
+		db, err := bolt.Open(filepath.Join(root, SysDir, dbFile), 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(fn); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		if d, err = Open(ctx, root, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { d.Close() })
+	}
+	wantIndex := func(when string) {
+		t.Helper()
+		_ = d.View(ctx, func(tx *Tx) error {
+			got, want := storedDirIndex(t, tx, "b"), recountDirIndex(t, tx, "b")
+			if got == nil || !reflect.DeepEqual(got, want) {
+				t.Fatalf("%s: dir index %v, want %v", when, got, want)
+			}
+			return nil
+		})
+	}
+
+	rawUpdate(func(tx *bolt.Tx) error { return tx.DeleteBucket(dirBucket("b")) })
+	wantIndex("reopened without an index")
+
+	rawUpdate(func(tx *bolt.Tx) error { return tx.Bucket(dirBucket("b")).Put(dirKey("p/"), []byte{0xff}) })
+	put(d, "p/3")
+	_ = d.View(ctx, func(tx *Tx) error {
+		if got := storedDirIndex(t, tx, "b"); got != nil {
+			t.Fatalf("index kept after a write met an unreadable entry: %v", got)
+		}
+		es, _, err := tx.Scan("b", ScanOptions{Delimiter: "/", SkipDeleted: true})
+		if want := []string{"p/ (prefix)", "q/ (prefix)", "top"}; err != nil || !reflect.DeepEqual(entryKeys(es), want) {
+			t.Fatalf("scan without index = %v, %v; want %v", entryKeys(es), err, want)
+		}
+		return nil
+	})
+	rawUpdate(func(*bolt.Tx) error { return nil })
+	wantIndex("reopened after the index was dropped")
+}
+
+// TestDirIndexPageCost: a delimited page of a level holding only
+// sub-prefixes is answered from the index with one cursor move per entry,
+// however many keys each sub-prefix holds.
+func TestDirIndexPageCost(t *testing.T) {
+	ctx := context.Background()
+	for _, perPrefix := range []int{1, 300} {
+		t.Run(fmt.Sprint(perPrefix, " keys per prefix"), func(t *testing.T) {
+			d := openTest(t)
+			_, err := d.Update(ctx, func(tx *Tx) error {
+				rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+				for p := range 200 {
+					for k := range perPrefix {
+						if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), rec); err != nil {
+							return err
+						}
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			_ = d.View(ctx, func(tx *Tx) error {
+				ib := tx.tx.Bucket(dirBucket("b"))
+				c := &countingCursor{c: ib.Cursor()}
+				es, more, ok := scanDirIndex(c, ib.Get(dirKey("")), ScanOptions{Delimiter: "/", Limit: 100, SkipDeleted: true})
+				if !ok || len(es) != 100 || !more || es[99].Key != "p0099/" || c.moves > 102 {
+					t.Fatalf("index page: ok=%v, %d entries (more=%v) in %d cursor moves; want 100 ending at p0099/ in at most 102",
+						ok, len(es), more, c.moves)
+				}
+				return nil
+			})
+		})
+	}
+}
