@@ -22,8 +22,11 @@ type listResult struct {
 
 // listRounds is how many times each page is timed. The sizes take turns
 // within a round, so a burst of load from elsewhere falls on all of them
-// and the ratios compare pages timed seconds apart, not minutes.
-const listRounds = 21
+// and the ratios compare pages timed seconds apart, not minutes. A
+// delimited page answered from the dir index takes well under a
+// millisecond, where one preempted goroutine shows, hence many rounds
+// (all of them take about a second).
+const listRounds = 101
 
 // listKey spreads keys over 1000 "directories" so the delimited root page
 // always has 1000 common prefixes, whatever the bucket size.

@@ -117,30 +117,28 @@ var errDirIndexCorrupt = errors.New("dir index inconsistent")
 // buildDirIndex creates the dir index of a bucket from its records (drives
 // written before the index existed, or whose index was dropped).
 func (t *Tx) buildDirIndex(bucket string) error {
-	ob := t.tx.Bucket(objBucket(bucket))
-	if ob == nil {
-		return nil
-	}
 	counts := map[string]*dirCounts{}
-	err := ob.ForEach(func(k, v []byte) error {
-		if !latestIsLive(v) {
-			return nil
-		}
-		return dirsOf(string(k), func(dir string, direct bool) error {
-			c := counts[dir]
-			if c == nil {
-				c = &dirCounts{}
-				counts[dir] = c
+	if ob := t.tx.Bucket(objBucket(bucket)); ob != nil {
+		err := ob.ForEach(func(k, v []byte) error {
+			if !latestIsLive(v) {
+				return nil
 			}
-			c.live++
-			if direct {
-				c.direct++
-			}
-			return nil
+			return dirsOf(string(k), func(dir string, direct bool) error {
+				c := counts[dir]
+				if c == nil {
+					c = &dirCounts{}
+					counts[dir] = c
+				}
+				c.live++
+				if direct {
+					c.direct++
+				}
+				return nil
+			})
 		})
-	})
-	if err != nil {
-		return err
+		if err != nil {
+			return err
+		}
 	}
 	_ = t.tx.DeleteBucket(dirBucket(bucket))
 	ib, err := t.tx.CreateBucket(dirBucket(bucket))
