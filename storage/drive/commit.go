@@ -164,7 +164,7 @@ func (d *Drive) commitGroup(batch []*commitReq) {
 				}
 				r.remove = t.remove
 			}
-			return nil
+			return stampDirIndex(btx)
 		})
 		if failed < 0 {
 			d.group.groups.Add(1)

@@ -153,26 +153,52 @@ func (t *Tx) buildDirIndex(bucket string) error {
 	return nil
 }
 
-// buildMissingDirIndexes runs at Open for every bucket without an index.
-func buildMissingDirIndexes(tx *bolt.Tx, d *Drive) error {
+// Every transaction this package commits stamps its ID into the
+// "dirindex" bucket (one small inline bucket, so no extra page is written).
+// At Open, a stamp that is not the last committed transaction means that
+// someone else wrote the database since (a build from before the index,
+// or a tool), who may have changed records without their index: every
+// index is then rebuilt.
+const (
+	bktDirIndex   = "dirindex"
+	dirIndexStamp = "tx"
+)
+
+func stampDirIndex(tx *bolt.Tx) error {
+	b, err := tx.CreateBucketIfNotExists([]byte(bktDirIndex))
+	if err != nil {
+		return err
+	}
+	return b.Put([]byte(dirIndexStamp), binary.BigEndian.AppendUint64(nil, uint64(tx.ID())))
+}
+
+// openDirIndexes runs in Open's transaction: it rebuilds every bucket's
+// index when the stamp shows a foreign write since our last commit, builds
+// the ones that are missing (dropped as inconsistent) otherwise, and stamps.
+func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 	t := &Tx{tx: tx, d: d}
-	var missing []string
+	trusted := false
+	if sb := tx.Bucket([]byte(bktDirIndex)); sb != nil {
+		v := sb.Get([]byte(dirIndexStamp))
+		trusted = len(v) == 8 && binary.BigEndian.Uint64(v) == uint64(tx.ID()-1)
+	}
+	var build []string
 	err := tx.Bucket([]byte(bktBuckets)).ForEach(func(k, _ []byte) error {
-		if tx.Bucket(dirBucket(string(k))) == nil {
-			missing = append(missing, string(k))
+		if !trusted || tx.Bucket(dirBucket(string(k))) == nil {
+			build = append(build, string(k))
 		}
 		return nil
 	})
 	if err != nil {
 		return err
 	}
-	for _, b := range missing {
+	for _, b := range build {
 		if err := t.buildDirIndex(b); err != nil {
 			return err
 		}
 		d.log.Info("built dir index", "drive", d.root, "bucket", b)
 	}
-	return nil
+	return stampDirIndex(tx)
 }
 
 // scanDirIndex answers a "/"-delimited scan of live keys from the dir index

@@ -173,10 +173,10 @@ func entryKeys(es []Entry) []string {
 	return out
 }
 
-// TestDirIndexRebuilt: a drive written before the index existed (or whose
-// index was dropped) gets it rebuilt at Open; an unreadable entry met by a
-// write drops the index, listings stay right meanwhile, and the next Open
-// rebuilds it.
+// TestDirIndexRebuilt: a drive written before the index existed, or since
+// by anything that does not keep it, gets it rebuilt at Open; an
+// unreadable entry met by a write drops the index, listings stay right
+// meanwhile, and the next Open rebuilds it.
 func TestDirIndexRebuilt(t *testing.T) {
 	ctx := context.Background()
 	d := openTest(t)
@@ -228,19 +228,48 @@ func TestDirIndexRebuilt(t *testing.T) {
 	rawUpdate(func(tx *bolt.Tx) error { return tx.DeleteBucket(dirBucket("b")) })
 	wantIndex("reopened without an index")
 
-	rawUpdate(func(tx *bolt.Tx) error { return tx.Bucket(dirBucket("b")).Put(dirKey("p/"), []byte{0xff}) })
+	// A build from before the index (or a tool) adds a live key and removes
+	// one without touching the index: the stamp tells, and Open rebuilds.
+	rawUpdate(func(tx *bolt.Tx) error {
+		ob := tx.Bucket(objBucket("b"))
+		if err := ob.Delete([]byte("q/r/1")); err != nil {
+			return err
+		}
+		return ob.Put([]byte("new/1"), EncodeRecord(rec))
+	})
+	wantIndex("reopened after a write that did not keep the index")
+	_ = d.View(ctx, func(tx *Tx) error {
+		es, _, err := tx.Scan("b", ScanOptions{Delimiter: "/", SkipDeleted: true})
+		if want := []string{"new/ (prefix)", "p/ (prefix)", "top"}; err != nil || !reflect.DeepEqual(entryKeys(es), want) {
+			t.Fatalf("scan after the foreign write = %v, %v; want %v", entryKeys(es), err, want)
+		}
+		return nil
+	})
+
+	if _, err := d.Update(ctx, func(tx *Tx) error {
+		return tx.tx.Bucket(dirBucket("b")).Put(dirKey("p/"), []byte{0xff})
+	}); err != nil {
+		t.Fatal(err)
+	}
 	put(d, "p/3")
 	_ = d.View(ctx, func(tx *Tx) error {
 		if got := storedDirIndex(t, tx, "b"); got != nil {
 			t.Fatalf("index kept after a write met an unreadable entry: %v", got)
 		}
 		es, _, err := tx.Scan("b", ScanOptions{Delimiter: "/", SkipDeleted: true})
-		if want := []string{"p/ (prefix)", "q/ (prefix)", "top"}; err != nil || !reflect.DeepEqual(entryKeys(es), want) {
+		if want := []string{"new/ (prefix)", "p/ (prefix)", "top"}; err != nil || !reflect.DeepEqual(entryKeys(es), want) {
 			t.Fatalf("scan without index = %v, %v; want %v", entryKeys(es), err, want)
 		}
 		return nil
 	})
-	rawUpdate(func(*bolt.Tx) error { return nil })
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	var err error
+	if d, err = Open(ctx, root, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
 	wantIndex("reopened after the index was dropped")
 }
 

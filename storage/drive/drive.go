@@ -84,7 +84,7 @@ func Open(ctx context.Context, root string, opts Options) (*Drive, error) {
 				return err
 			}
 		}
-		return buildMissingDirIndexes(tx, d)
+		return openDirIndexes(tx, d)
 	})
 	if err != nil {
 		db.Close()
