@@ -3,7 +3,6 @@ package erasure
 import (
 	"context"
 	"encoding/json"
-	"sort"
 	"strings"
 
 	"github.com/silo-project/silo/storage"
@@ -55,13 +54,6 @@ func (l *setLister) peek() (*listEntry, error) {
 
 func (l *setLister) pop() { l.buf = l.buf[1:] }
 
-type listAgg struct {
-	prefix bool
-	count  int
-	recs   []*drive.Record
-	ups    []*drive.Upload
-}
-
 func (l *setLister) fetch() error {
 	n := l.st.n()
 	results := make([][]drive.Entry, n)
@@ -83,61 +75,81 @@ func (l *setLister) fetch() error {
 	// complete on every drive.
 	cut, hasCut := "", false
 	for p := range results {
-		if responded[p] && mores[p] && len(results[p]) > 0 {
+		if !responded[p] {
+			results[p] = nil
+			continue
+		}
+		if mores[p] && len(results[p]) > 0 {
 			last := results[p][len(results[p])-1].Key
 			if !hasCut || last < cut {
 				cut, hasCut = last, true
 			}
 		}
 	}
-	aggs := map[string]*listAgg{}
-	for p, es := range results {
-		if !responded[p] {
-			continue
+	// Each drive's entries are sorted and unique: merge them, taking the
+	// smallest head key and every drive that has it.
+	rq := l.s.layout.StandardData
+	l.buf = l.buf[:0]
+	cutIsPrefix := false
+	for {
+		key, found := "", false
+		for _, es := range results {
+			if len(es) > 0 && (!found || es[0].Key < key) {
+				key, found = es[0].Key, true
+			}
 		}
-		for _, e := range es {
-			if hasCut && e.Key > cut {
-				break
+		if !found || (hasCut && key > cut) {
+			break
+		}
+		count, prefix := 0, false
+		var recs []*drive.Record
+		var ups []*drive.Upload
+		for p, es := range results {
+			if len(es) == 0 || es[0].Key != key {
+				continue
 			}
-			a := aggs[e.Key]
-			if a == nil {
-				a = &listAgg{prefix: e.Prefix, recs: make([]*drive.Record, n), ups: make([]*drive.Upload, n)}
-				aggs[e.Key] = a
-			}
-			a.count++
+			e := &es[0]
+			results[p] = es[1:]
+			count++
 			if e.Prefix {
+				prefix = true
 				continue
 			}
 			if opts.Uploads {
 				var u drive.Upload
 				if json.Unmarshal(e.Value, &u) == nil {
-					a.ups[p] = &u
+					if ups == nil {
+						ups = make([]*drive.Upload, n)
+					}
+					ups[p] = &u
 				}
 			} else {
-				a.recs[p] = e.Record
+				if recs == nil {
+					recs = make([]*drive.Record, n)
+				}
+				recs[p] = e.Record
 			}
 		}
-	}
-	keys := make([]string, 0, len(aggs))
-	for k := range aggs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	rq := l.s.layout.StandardData
-	l.buf = l.buf[:0]
-	for _, k := range keys {
-		a := aggs[k]
+		if key == cut {
+			cutIsPrefix = prefix
+		}
 		switch {
 		case l.raw:
-			l.buf = append(l.buf, listEntry{key: k, recs: a.recs, ups: a.ups, responded: responded})
-		case a.prefix:
-			if a.count >= rq {
-				l.buf = append(l.buf, listEntry{key: k, prefix: true})
+			if recs == nil {
+				recs = make([]*drive.Record, n)
+			}
+			if ups == nil {
+				ups = make([]*drive.Upload, n)
+			}
+			l.buf = append(l.buf, listEntry{key: key, recs: recs, ups: ups, responded: responded})
+		case prefix:
+			if count >= rq {
+				l.buf = append(l.buf, listEntry{key: key, prefix: true})
 			}
 		case opts.Uploads:
 			var u *drive.Upload
 			c := 0
-			for _, x := range a.ups {
+			for _, x := range ups {
 				if x != nil {
 					c++
 					if u == nil {
@@ -146,12 +158,12 @@ func (l *setLister) fetch() error {
 				}
 			}
 			if u != nil && c >= max(u.Data, 1) {
-				l.buf = append(l.buf, listEntry{key: k, upload: u})
+				l.buf = append(l.buf, listEntry{key: key, upload: u})
 			}
 		default:
-			view := mergeRecords(a.recs, responded)
+			view := mergeRecords(recs, responded)
 			if len(view.versions) > 0 {
-				l.buf = append(l.buf, listEntry{key: k, view: view})
+				l.buf = append(l.buf, listEntry{key: key, view: view})
 			}
 		}
 	}
@@ -159,7 +171,7 @@ func (l *setLister) fetch() error {
 		l.done = true
 		return nil
 	}
-	if aggs[cut] != nil && aggs[cut].prefix {
+	if cutIsPrefix {
 		l.start = drive.PrefixEnd(cut)
 		if l.start == "" {
 			l.done = true
