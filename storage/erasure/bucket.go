@@ -69,8 +69,8 @@ func (s *Store) MakeBucket(ctx context.Context, bucket string, opts storage.Make
 		return nil
 	}
 	// Undo where we created it.
-	s.known.forget(bucket)
-	defer s.known.forget(bucket)
+	s.forgetBucket(bucket)
+	defer s.forgetBucket(bucket)
 	s.allDrives(func(st *set, p int, d *drive.Drive) error {
 		if errs[st.index][p] != nil {
 			return nil
@@ -165,8 +165,8 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts storage.De
 	op := "DeleteBucket"
 	unlock := s.locks.lock("\x00bucket/" + bucket)
 	defer unlock()
-	s.known.forget(bucket)
-	defer s.known.forget(bucket)
+	s.forgetBucket(bucket)
+	defer s.forgetBucket(bucket)
 	if _, err := s.bucketMeta(ctx, bucket); err != nil {
 		return &storage.Error{Op: op, Bucket: bucket, Err: err}
 	}
@@ -198,7 +198,25 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts storage.De
 
 // GetBucketConfig returns ErrBucketNotFound or ErrConfigNotFound. The
 // document stored on most answering drives wins.
+// Answers are cached (bucketConfigs) until the next change of the bucket's
+// documents or the bucket itself.
 func (s *Store) GetBucketConfig(ctx context.Context, bucket string, kind storage.ConfigKind) ([]byte, error) {
+	doc, ok, gen := s.configs.lookup(bucket, kind)
+	if !ok {
+		var err error
+		if doc, err = s.readBucketConfig(ctx, bucket, kind); err != nil && !errors.Is(err, storage.ErrConfigNotFound) {
+			return nil, err
+		}
+		s.configs.add(bucket, kind, doc, gen)
+	}
+	if doc == nil {
+		return nil, &storage.Error{Op: "GetBucketConfig", Bucket: bucket, Err: storage.ErrConfigNotFound}
+	}
+	return bytes.Clone(doc), nil
+}
+
+// readBucketConfig is GetBucketConfig from the drives.
+func (s *Store) readBucketConfig(ctx context.Context, bucket string, kind storage.ConfigKind) ([]byte, error) {
 	op := "GetBucketConfig"
 	if _, err := s.bucketMeta(ctx, bucket); err != nil {
 		return nil, &storage.Error{Op: op, Bucket: bucket, Err: err}
@@ -235,7 +253,7 @@ func (s *Store) GetBucketConfig(ctx context.Context, bucket string, kind storage
 	}
 	for _, doc := range docs {
 		if "="+string(doc) == best {
-			return bytes.Clone(doc), nil
+			return doc, nil
 		}
 	}
 	return nil, &storage.Error{Op: op, Bucket: bucket, Err: storage.ErrConfigNotFound}
@@ -258,6 +276,8 @@ func (s *Store) DeleteBucketConfig(ctx context.Context, bucket string, kind stor
 func (s *Store) writeConfig(ctx context.Context, op, bucket string, kind storage.ConfigKind, doc []byte) error {
 	unlock := s.locks.lock("\x00bucket/" + bucket)
 	defer unlock()
+	s.configs.forget(bucket)
+	defer s.configs.forget(bucket)
 	if _, err := s.bucketMeta(ctx, bucket); err != nil {
 		return &storage.Error{Op: op, Bucket: bucket, Err: err}
 	}
@@ -272,11 +292,17 @@ func (s *Store) writeConfig(ctx context.Context, op, bucket string, kind storage
 	return nil
 }
 
+// forgetBucket drops what the caches know of bucket (see bucketcache.go).
+func (s *Store) forgetBucket(bucket string) {
+	s.known.forget(bucket)
+	s.configs.forget(bucket)
+}
+
 // checkBucket verifies, on the drives of one set only, that bucket exists.
 // Errors: ErrBucketNotFound, ErrReadQuorum.
 // A bucket found once is remembered (knownBuckets) until DeleteBucket.
 func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
-	known, gen := s.known.lookup(st.index, bucket)
+	_, known, gen := s.known.lookup(bucket, st.index)
 	if known {
 		return nil
 	}
@@ -290,7 +316,7 @@ func (s *Store) checkBucket(ctx context.Context, st *set, bucket string) error {
 	})
 	_, err := s.quorumResponses(ctx, errs)
 	if err == nil {
-		s.known.add(st.index, bucket, gen)
+		s.known.add(bucket, st.index, struct{}{}, gen)
 	}
 	return err
 }

@@ -7,31 +7,32 @@ import (
 	"testing"
 
 	"github.com/silo-project/silo/storage"
+	"github.com/silo-project/silo/storage/drive"
 )
 
 // TestKnownBuckets: a check that started before a forget cannot leave a
 // stale entry; entries are per set.
 func TestKnownBuckets(t *testing.T) {
 	var k knownBuckets
-	if known, _ := k.lookup(0, "b"); known {
+	if _, known, _ := k.lookup("b", 0); known {
 		t.Fatal("empty cache knows b")
 	}
-	_, gen := k.lookup(0, "b")
+	_, _, gen := k.lookup("b", 0)
 	k.forget("b") // DeleteBucket ran while the check was in flight
-	k.add(0, "b", gen)
-	if known, _ := k.lookup(0, "b"); known {
+	k.add("b", 0, struct{}{}, gen)
+	if _, known, _ := k.lookup("b", 0); known {
 		t.Fatal("a check older than a forget was cached")
 	}
-	_, gen = k.lookup(0, "b")
-	k.add(0, "b", gen)
-	if known, _ := k.lookup(0, "b"); !known {
+	_, _, gen = k.lookup("b", 0)
+	k.add("b", 0, struct{}{}, gen)
+	if _, known, _ := k.lookup("b", 0); !known {
 		t.Fatal("a current check was not cached")
 	}
-	if known, _ := k.lookup(1, "b"); known {
+	if _, known, _ := k.lookup("b", 1); known {
 		t.Fatal("set 1 learned from a check of set 0")
 	}
 	k.forget("b")
-	if known, _ := k.lookup(0, "b"); known {
+	if _, known, _ := k.lookup("b", 0); known {
 		t.Fatal("forget left b cached")
 	}
 }
@@ -56,5 +57,74 @@ func TestPutAfterBucketDeleted(t *testing.T) {
 		if _, err := s.PutObject(ctx, "bkt", "k", bytes.NewReader([]byte("x")), 1, storage.PutOptions{}); !errors.Is(err, storage.ErrBucketNotFound) {
 			t.Fatalf("round %d: PUT into a deleted bucket = %v, want ErrBucketNotFound", round, err)
 		}
+	}
+}
+
+// TestBucketConfigCache: GetBucketConfig answers from the cache until the
+// bucket's documents or the bucket change through the store, and then
+// from the drives again.
+func TestBucketConfigCache(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, testDrives(t, 4), 2)
+	defer s.Close()
+	kind := storage.ConfigVersioning
+	get := func() string {
+		t.Helper()
+		doc, err := s.GetBucketConfig(ctx, "bkt", kind)
+		switch {
+		case err == nil:
+			return string(doc)
+		case errors.Is(err, storage.ErrConfigNotFound):
+			return "(none)"
+		case errors.Is(err, storage.ErrBucketNotFound):
+			return "(no bucket)"
+		}
+		t.Fatal(err)
+		return ""
+	}
+	// behind writes a document on every drive without telling the store.
+	behind := func(doc string) {
+		t.Helper()
+		for _, d := range s.sets[0].list() {
+			if _, err := d.Update(ctx, func(tx *drive.Tx) error { return tx.PutConfig("bkt", string(kind), []byte(doc)) }); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	steps := []struct {
+		name string
+		do   func()
+		want string
+	}{
+		{"bucket missing", func() {}, "(no bucket)"},
+		{"new bucket", func() { must(t, s.MakeBucket(ctx, "bkt", storage.MakeBucketOptions{})) }, "(none)"},
+		{"\"none\" is cached", func() { behind("behind-1") }, "(none)"},
+		{"put forgets", func() { must(t, s.PutBucketConfig(ctx, "bkt", kind, []byte("v1"))) }, "v1"},
+		{"a document is cached", func() { behind("behind-2") }, "v1"},
+		{"a second put", func() { must(t, s.PutBucketConfig(ctx, "bkt", kind, []byte("v2"))) }, "v2"},
+		{"delete forgets", func() { must(t, s.DeleteBucketConfig(ctx, "bkt", kind)) }, "(none)"},
+		{"put again", func() { must(t, s.PutBucketConfig(ctx, "bkt", kind, []byte("v3"))) }, "v3"},
+		{"bucket deleted", func() { must(t, s.DeleteBucket(ctx, "bkt", storage.DeleteBucketOptions{Force: true})) }, "(no bucket)"},
+		{"bucket made again", func() { must(t, s.MakeBucket(ctx, "bkt", storage.MakeBucketOptions{})) }, "(none)"},
+	}
+	for _, st := range steps {
+		st.do()
+		if got := get(); got != st.want {
+			t.Fatalf("%s: GetBucketConfig = %s, want %s", st.name, got, st.want)
+		}
+	}
+	// The caller's copy is its own.
+	must(t, s.PutBucketConfig(ctx, "bkt", kind, []byte("v4")))
+	doc, _ := s.GetBucketConfig(ctx, "bkt", kind)
+	doc[0] = 'X'
+	if got := get(); got != "v4" {
+		t.Fatalf("a caller's change to its copy reached the cache: %s", got)
+	}
+}
+
+func must(t *testing.T, err error) {
+	t.Helper()
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -215,11 +215,13 @@ func (s *Store) healBucketMeta(ctx context.Context, b storage.BucketInfo) error 
 	meta := drive.BucketMeta{Name: b.Name, Created: b.Created.UnixNano(), ObjectLock: b.ObjectLock}
 	docs := map[storage.ConfigKind][]byte{}
 	for _, kind := range storage.ConfigKinds() {
-		doc, err := s.GetBucketConfig(ctx, b.Name, kind)
+		// From the drives, not the cache: heal looks at what is stored.
+		doc, err := s.readBucketConfig(ctx, b.Name, kind)
 		if err == nil {
 			docs[kind] = doc
 		}
 	}
+	defer s.configs.forget(b.Name)
 	errs := s.allDrives(func(_ *set, _ int, d *drive.Drive) error {
 		_, err := d.Update(ctx, func(tx *drive.Tx) error {
 			if _, err := tx.Bucket(b.Name); errors.Is(err, storage.ErrBucketNotFound) {

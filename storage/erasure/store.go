@@ -40,8 +40,10 @@ type Store struct {
 	ref         drive.Format // the deployment's format (This unset)
 	// writing holds the data dirs being written, not yet committed.
 	writing inflight
-	// known caches bucket existence for checkBucket (bucketcache.go).
-	known knownBuckets
+	// known caches bucket existence for checkBucket, configs the answers
+	// of GetBucketConfig (bucketcache.go).
+	known   knownBuckets
+	configs bucketConfigs
 
 	ctx    context.Context
 	cancel context.CancelFunc
