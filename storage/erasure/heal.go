@@ -138,8 +138,19 @@ func (s *Store) healAll(ctx context.Context, opts HealOptions) error {
 	s.heal.update(func(h *HealStatus) { h.ObjectsTotal = total })
 	lim := &limiter{rate: opts.BytesPerSecond, start: time.Now()}
 	lastLog := time.Now()
-	// Buckets and their configuration first, so that a replaced drive takes
-	// new writes for every bucket as soon as possible.
+	// System documents (the IAM store) first, then buckets and their
+	// configuration, so that a replaced drive takes new writes for every
+	// bucket as soon as possible.
+	if opts.Bucket == "" {
+		switch n, err := s.healSysDocs(ctx); {
+		case errors.Is(err, errNotAllDrives):
+			s.log.Info("system documents not healed: a drive is offline")
+		case err != nil:
+			s.heal.update(func(h *HealStatus) { h.Errors++; h.LastError = err.Error() })
+		case n > 0:
+			s.log.Info("healed system documents", "documents", n)
+		}
+	}
 	for _, b := range buckets {
 		if err := s.healBucketMeta(ctx, b); err != nil {
 			s.heal.update(func(h *HealStatus) { h.Errors++; h.LastError = err.Error() })

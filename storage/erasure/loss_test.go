@@ -154,6 +154,17 @@ func TestDriveLossAndHeal(t *testing.T) {
 	s := openClosable(t, drives, 2)
 	objs := writeLossObjects(t, s, bucket)
 	verifyLossObjects(t, "before damage", s, bucket, objs)
+	// The IAM store lives in system documents: they must survive the same losses.
+	if err := s.PutSystemDoc(t.Context(), "iam/user/alice", []byte(`{"status":"enabled"}`)); err != nil {
+		t.Fatal(err)
+	}
+	verifySysDoc := func(when string) {
+		t.Helper()
+		docs, err := s.SystemDocs(t.Context(), "iam/")
+		if err != nil || string(docs["iam/user/alice"]) != `{"status":"enabled"}` {
+			t.Fatalf("%s: system documents %q, %v; want iam/user/alice", when, docs, err)
+		}
+	}
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -178,6 +189,7 @@ func TestDriveLossAndHeal(t *testing.T) {
 		t.Errorf("HealStatus after Heal = %+v, want finished, objects and bytes healed, no errors", st)
 	}
 	verifyLossObjects(t, "after heal", s, bucket, objs)
+	verifySysDoc("after heal")
 	if err := s.Close(); err != nil {
 		t.Fatalf("Close: %v", err)
 	}
@@ -186,6 +198,7 @@ func TestDriveLossAndHeal(t *testing.T) {
 	wipeDrive(t, drives[3])
 	s = openClosable(t, drives, 2)
 	verifyLossObjects(t, "only the healed drives left", s, bucket, objs)
+	verifySysDoc("only the healed drives left")
 }
 
 // TestHealWithoutReads damages shards without making any drive look

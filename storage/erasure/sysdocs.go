@@ -1,6 +1,7 @@
 package erasure
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -13,8 +14,8 @@ import (
 // System documents are small named documents of the deployment itself (the
 // IAM store), kept in every drive's metadata database outside any S3
 // bucket, so no S3 request can name them. A write must reach the write
-// quorum of every set; a read takes, per name, the answer (a document or
-// its absence) held by most answering drives.
+// quorum of every set; a read takes, per name, the version most drives
+// hold if a read quorum of one set holds it (sysDocVotes.visible).
 
 // maxSysDocName bounds system document names.
 const maxSysDocName = 1024
@@ -51,49 +52,199 @@ func (s *Store) writeSysDoc(ctx context.Context, op, name string, doc []byte) er
 }
 
 // SystemDocs returns every system document whose name starts with prefix,
-// as most answering drives hold it. Errors: ErrReadQuorum when fewer
-// drives than a set's read quorum answered.
+// as the drives hold it (see sysDocVotes.visible). Errors: ErrReadQuorum
+// when fewer drives than a set's read quorum answered.
 func (s *Store) SystemDocs(ctx context.Context, prefix string) (map[string][]byte, error) {
-	var mu sync.Mutex
-	perDrive := []map[string][]byte{}
-	errs := s.allDrives(func(_ *set, _ int, d *drive.Drive) error {
-		return d.View(ctx, func(tx *drive.Tx) error {
-			docs := tx.SysDocs(prefix)
-			mu.Lock()
-			perDrive = append(perDrive, docs)
-			mu.Unlock()
-			return nil
-		})
-	})
+	held, errs := s.readSysDocs(ctx, prefix)
 	if !bucketQuorum(errs, s.layout.StandardData, func(e error) bool { return e == nil }) {
 		return nil, &storage.Error{Op: "SystemDocs", Key: prefix, Err: errors.Join(storage.ErrReadQuorum, firstSetErr(errs))}
 	}
-	answered := len(perDrive)
-	votes := map[string]map[string]int{} // name -> document -> drives
-	for _, docs := range perDrive {
-		for name, doc := range docs {
-			if votes[name] == nil {
-				votes[name] = map[string]int{}
-			}
-			votes[name][string(doc)]++
-		}
-	}
-	out := make(map[string][]byte, len(votes))
-	for name, byDoc := range votes {
-		best, bestN, present := "", 0, 0
-		for doc, n := range byDoc {
-			present += n
-			if n > bestN || (n == bestN && doc < best) {
-				best, bestN = doc, n
-			}
-		}
-		// Drives that answered without the name vote for its absence.
-		if bestN > answered-present {
-			out[name] = []byte(best)
+	out := map[string][]byte{}
+	for name, v := range s.voteSysDocs(held) {
+		if doc, ok := v.visible(s.layout.StandardData); ok {
+			out[name] = []byte(doc)
 		}
 	}
 	return out, nil
 }
+
+// heldDocs is what one drive of a set holds.
+type heldDocs struct {
+	set  int
+	d    *drive.Drive
+	docs map[string][]byte
+}
+
+// readSysDocs reads the system documents under prefix from every online drive.
+func (s *Store) readSysDocs(ctx context.Context, prefix string) ([]heldDocs, [][]error) {
+	var mu sync.Mutex
+	var held []heldDocs
+	errs := s.allDrives(func(st *set, _ int, d *drive.Drive) error {
+		return d.View(ctx, func(tx *drive.Tx) error {
+			docs := tx.SysDocs(prefix)
+			mu.Lock()
+			held = append(held, heldDocs{st.index, d, docs})
+			mu.Unlock()
+			return nil
+		})
+	})
+	return held, errs
+}
+
+// sysDocVotes counts, for one name, the drives holding each version of the
+// document, in total and per set, and the drives without it per set.
+type sysDocVotes struct {
+	total  map[string]int
+	perSet map[string]map[int]int
+	absent map[int]int
+}
+
+// best returns the version most drives hold (the smallest on a tie, so
+// that every reader picks the same) and whether another has as many.
+func (v *sysDocVotes) best() (doc string, n int, tie bool) {
+	for d, c := range v.total {
+		switch {
+		case c > n || (c == n && d < doc):
+			tie = c == n
+			doc, n = d, c
+		case c == n:
+			tie = true
+		}
+	}
+	return doc, n, tie
+}
+
+// visible returns the version readers see, if any: the best one, provided
+// one set holds it on at least a read quorum of drives. A write reaches
+// the write quorum of every set, which is more than the read quorum,
+// while a version overwritten or deleted since is left on fewer drives
+// than the read quorum in every set (the parity at most), so it is never
+// seen. A replaced, empty drive does not hide a document it lacks.
+func (v *sysDocVotes) visible(readQuorum int) (string, bool) {
+	doc, n, _ := v.best()
+	if n == 0 {
+		return "", false
+	}
+	for _, c := range v.perSet[doc] {
+		if c >= readQuorum {
+			return doc, true
+		}
+	}
+	return "", false
+}
+
+// voteSysDocs counts the versions of every name held by any drive.
+func (s *Store) voteSysDocs(held []heldDocs) map[string]*sysDocVotes {
+	votes := map[string]*sysDocVotes{}
+	for _, h := range held {
+		for name, doc := range h.docs {
+			v := votes[name]
+			if v == nil {
+				v = &sysDocVotes{total: map[string]int{}, perSet: map[string]map[int]int{}, absent: map[int]int{}}
+				votes[name] = v
+			}
+			v.total[string(doc)]++
+			if v.perSet[string(doc)] == nil {
+				v.perSet[string(doc)] = map[int]int{}
+			}
+			v.perSet[string(doc)][h.set]++
+		}
+	}
+	for name, v := range votes {
+		for _, h := range held {
+			if _, ok := h.docs[name]; !ok {
+				v.absent[h.set]++
+			}
+		}
+	}
+	return votes
+}
+
+// healSysDocs makes every drive hold the system documents that reads
+// return: a drive that was replaced (empty) or offline while the IAM store
+// changed gets the current documents, and loses the ones deleted since.
+// It runs only when every drive answered. A visible document is copied
+// where it differs unless another version has as many drives (a tie is
+// left as it is rather than decided here); a document is removed only
+// where a write quorum of every set lacks it (an acknowledged delete), so
+// that a heal after losing more drives than the parity never deletes the
+// last copies of anything. It returns how many documents it wrote or removed.
+func (s *Store) healSysDocs(ctx context.Context) (total int, err error) {
+	held, errs := s.readSysDocs(ctx, "")
+	if firstSetErr(errs) != nil {
+		return 0, errNotAllDrives
+	}
+	wq := writeQuorum(s.layout.StandardData, s.layout.StandardParity)
+	type fix struct {
+		was    []byte // what the drive held when read (nil: nothing)
+		doc    []byte // nil: delete
+		delete bool
+	}
+	fixes := map[*drive.Drive]map[string]fix{}
+	addFix := func(h heldDocs, name string, f fix) {
+		if fixes[h.d] == nil {
+			fixes[h.d] = map[string]fix{}
+		}
+		f.was = h.docs[name]
+		fixes[h.d][name] = f
+	}
+	for name, v := range s.voteSysDocs(held) {
+		if doc, ok := v.visible(s.layout.StandardData); ok {
+			if _, _, tie := v.best(); tie {
+				continue
+			}
+			for _, h := range held {
+				if cur, has := h.docs[name]; !has || string(cur) != doc {
+					addFix(h, name, fix{doc: []byte(doc)})
+				}
+			}
+			continue
+		}
+		deleted := true
+		for _, st := range s.sets {
+			deleted = deleted && v.absent[st.index] >= wq
+		}
+		if !deleted {
+			continue
+		}
+		for _, h := range held {
+			if _, has := h.docs[name]; has {
+				addFix(h, name, fix{delete: true})
+			}
+		}
+	}
+	// A document written since it was read is left alone: the fix applies
+	// only where the drive still holds what was read.
+	for d, docs := range fixes {
+		fixed := 0
+		_, err := d.Update(ctx, func(tx *drive.Tx) error {
+			n := 0
+			for name, f := range docs {
+				if cur := tx.SysDoc(name); (cur == nil) != (f.was == nil) || !bytes.Equal(cur, f.was) {
+					continue
+				}
+				doc := f.doc
+				if f.delete {
+					doc = nil
+				}
+				if err := tx.PutSysDoc(name, doc); err != nil {
+					return err
+				}
+				n++
+			}
+			fixed = n // the last run of fn is the one committed
+			return nil
+		})
+		if err != nil {
+			return total, fmt.Errorf("heal system documents on %s: %w", d.Root(), err)
+		}
+		total += fixed
+	}
+	return total, nil
+}
+
+// errNotAllDrives: healSysDocs needs every drive's answer.
+var errNotAllDrives = errors.New("not every drive answered")
 
 // firstSetErr returns the first non-nil error of errs, or nil.
 func firstSetErr(errs [][]error) error {

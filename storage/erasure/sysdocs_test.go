@@ -5,6 +5,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"reflect"
 	"testing"
 
 	"github.com/silo-project/silo/storage"
@@ -68,4 +69,86 @@ func TestSystemDocs(t *testing.T) {
 			t.Fatalf("PutSystemDoc with 2 of 4 drives = %v, want ErrWriteQuorum", err)
 		}
 	})
+}
+
+// TestHealSystemDocs: a heal gives every drive the system documents reads
+// return (a replaced drive gets them all, a stale one is updated and loses
+// one deleted since), leaves a tie alone, and does nothing while a drive
+// is offline. TestDriveLossAndHeal shows the same through two replaced drives.
+func TestHealSystemDocs(t *testing.T) {
+	ctx := context.Background()
+	drives := testDrives(t, 4)
+	s := openTestStore(t, drives, 2)
+	defer s.Close()
+	for name, doc := range map[string]string{"iam/a": "v2", "iam/b": "x", "iam/tie": "t1"} {
+		must(t, s.PutSystemDoc(ctx, name, []byte(doc)))
+	}
+	// Behind the store's back: drive 3 is stale (old a, a document
+	// deleted since), drive 2 was replaced (holds nothing), and the tie
+	// document differs on two drives.
+	ds := s.sets[0].list()
+	behind := func(d *drive.Drive, docs map[string]string) {
+		t.Helper()
+		if _, err := d.Update(ctx, func(tx *drive.Tx) error {
+			for name, doc := range docs {
+				var b []byte
+				if doc != "-" {
+					b = []byte(doc)
+				}
+				if err := tx.PutSysDoc(name, b); err != nil {
+					return err
+				}
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	behind(ds[3], map[string]string{"iam/a": "v1", "iam/gone": "old", "iam/tie": "t2"})
+	behind(ds[2], map[string]string{"iam/a": "-", "iam/b": "-", "iam/tie": "t2"})
+	onDrive := func(d *drive.Drive) map[string]string {
+		out := map[string]string{}
+		_ = d.View(ctx, func(tx *drive.Tx) error {
+			for name, doc := range tx.SysDocs("") {
+				out[name] = string(doc)
+			}
+			return nil
+		})
+		return out
+	}
+
+	n, err := s.healSysDocs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for p, d := range ds {
+		got := onDrive(d)
+		want := map[string]string{"iam/a": "v2", "iam/b": "x", "iam/tie": "t1"}
+		if p >= 2 {
+			want["iam/tie"] = "t2" // two drives against two: left as it is
+		}
+		if !reflect.DeepEqual(got, want) {
+			t.Fatalf("drive %d after heal: %v, want %v", p, got, want)
+		}
+	}
+	if n != 4 {
+		t.Fatalf("healSysDocs reported %d documents fixed, want 4", n)
+	}
+
+	// With a drive offline nothing is decided.
+	behind(ds[3], map[string]string{"iam/a": "v1"})
+	s.sets[0].slots[0].Store(nil)
+	if _, err := s.healSysDocs(ctx); !errors.Is(err, errNotAllDrives) {
+		t.Fatalf("heal with a drive offline: %v, want errNotAllDrives", err)
+	}
+	if got := onDrive(ds[3])["iam/a"]; got != "v1" {
+		t.Fatalf("heal with a drive offline changed a document: iam/a = %q", got)
+	}
+	s.sets[0].slots[0].Store(ds[0])
+
+	// Through Heal, as after a replaced drive.
+	must(t, s.Heal(ctx, HealOptions{}))
+	if got := onDrive(ds[3])["iam/a"]; got != "v2" {
+		t.Fatalf("Heal left iam/a = %q on the stale drive, want v2", got)
+	}
 }
