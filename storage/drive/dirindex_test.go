@@ -81,9 +81,15 @@ func scanOptionsToCompare() []ScanOptions {
 // the stored index equals a recount from the records, and that every
 // delimited scan answers exactly what a walk of the records answers.
 func TestDirIndexFollowsRecords(t *testing.T) {
+	for seed := range uint64(5) {
+		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) { dirIndexFollowsRecords(t, seed) })
+	}
+}
+
+func dirIndexFollowsRecords(t *testing.T, seed uint64) {
 	ctx := context.Background()
 	d := openTest(t)
-	rng := rand.New(rand.NewPCG(1, 2))
+	rng := rand.New(rand.NewPCG(seed, 2))
 	dirs := []string{"", "a/", "a/b/", "a/b/c/", "c/d/e/", "c/d/e/f/", "x/"}
 	live := &Record{Versions: []Version{{ID: "v1", ModTime: 1}}}
 	marker := &Record{Versions: []Version{{ID: "v2", ModTime: 2, DeleteMarker: true}, {ID: "v1", ModTime: 1}}}
@@ -126,7 +132,7 @@ func TestDirIndexFollowsRecords(t *testing.T) {
 				if err != nil {
 					return err
 				}
-				want, wantMore, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), o)
+				want, wantMore, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), o, nil)
 				if err != nil {
 					return err
 				}
@@ -138,7 +144,7 @@ func TestDirIndexFollowsRecords(t *testing.T) {
 					if next.Start = last.Key + "\x00"; last.Prefix {
 						next.Start = PrefixEnd(last.Key)
 					}
-					rest, _, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), next)
+					rest, _, err := scanCursor(tx.tx.Bucket(objBucket("b")).Cursor(), next, nil)
 					if err != nil {
 						return err
 					}
@@ -307,4 +313,47 @@ func TestDirIndexPageCost(t *testing.T) {
 			})
 		})
 	}
+}
+
+// TestDeletedPrefixesCost: in a level that also holds keys of its own (so
+// the records are walked), a common prefix whose keys are all delete
+// markers costs one index lookup, not a walk of its keys.
+func TestDeletedPrefixesCost(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	_, err := d.Update(ctx, func(tx *Tx) error {
+		live := &Record{Versions: []Version{{ID: "v1", ModTime: 1}}}
+		gone := &Record{Versions: []Version{{ID: "v2", ModTime: 2, DeleteMarker: true}, {ID: "v1", ModTime: 1}}}
+		if err := tx.PutRecord("b", "top", live); err != nil {
+			return err
+		}
+		for p := range 200 {
+			r := live
+			if p%2 == 1 {
+				r = gone // every key of the odd prefixes is deleted
+			}
+			for k := range 300 {
+				if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), r); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = d.View(ctx, func(tx *Tx) error {
+		opts := ScanOptions{Delimiter: "/", SkipDeleted: true, Limit: 1000}
+		c := &countingCursor{c: tx.tx.Bucket(objBucket("b")).Cursor()}
+		es, _, err := scanCursor(c, opts, indexLive(tx.tx.Bucket(dirBucket("b"))))
+		if err != nil {
+			return err
+		}
+		if len(es) != 101 || es[0].Key != "p0000/" || es[1].Key != "p0002/" || es[100].Key != "top" || c.moves > 205 {
+			t.Fatalf("page of %d entries (%v ... %v) took %d cursor moves; want the 100 live prefixes and top in at most 205",
+				len(es), entryKeys(es[:min(2, len(es))]), entryKeys(es[max(0, len(es)-1):]), c.moves)
+		}
+		return nil
+	})
 }

@@ -187,7 +187,7 @@ func TestScanCostIndependentOfKeysUnderPrefixes(t *testing.T) {
 			}
 			err = d.View(ctx, func(tx *Tx) error {
 				c := &countingCursor{c: tx.tx.Bucket(objBucket("b")).Cursor()}
-				es, _, err := scanCursor(c, tt.opts)
+				es, _, err := scanCursor(c, tt.opts, nil)
 				if err != nil {
 					return err
 				}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"strings"
 
+	bolt "go.etcd.io/bbolt"
+
 	"github.com/silo-project/silo/storage"
 )
 
@@ -59,15 +61,17 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 	if b == nil {
 		return nil, false, storage.ErrBucketNotFound
 	}
+	var live dirLive
 	if !opts.Uploads && opts.SkipDeleted && opts.Delimiter == "/" {
 		if ib := t.tx.Bucket(dirBucket(bucket)); ib != nil {
 			p0 := opts.Prefix[:strings.LastIndexByte(opts.Prefix, '/')+1]
 			if es, more, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(p0)), opts); ok {
 				return es, more, nil
 			}
+			live = indexLive(ib)
 		}
 	}
-	return scanCursor(b.Cursor(), opts)
+	return scanCursor(b.Cursor(), opts, live)
 }
 
 // cursor is the part of *bolt.Cursor a scan uses (tests count its moves).
@@ -76,7 +80,28 @@ type cursor interface {
 	Next() (key, value []byte)
 }
 
-func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err error) {
+// dirLive answers from the dir index whether a live key lies under a
+// "/"-terminated prefix; ok is false when the index cannot tell.
+type dirLive func(prefix []byte) (live, ok bool)
+
+// indexLive is the dirLive of a dir index bucket.
+func indexLive(ib *bolt.Bucket) dirLive {
+	return func(prefix []byte) (bool, bool) {
+		v := ib.Get(dirKey(string(prefix)))
+		if v == nil {
+			return false, true
+		}
+		c, ok := decodeDirCounts(v)
+		return ok && c.live > 0, ok
+	}
+}
+
+// scanCursor walks the records with c. With a delimiter, a common prefix
+// costs one seek past it; whether a key under it is listed (SkipDeleted)
+// is asked of live when given (the dir index, for "/") and the whole
+// prefix is in range, else found by walking its keys up to the first
+// listed one.
+func scanCursor(c cursor, opts ScanOptions, live dirLive) (entries []Entry, more bool, err error) {
 	start := opts.Start
 	if start < opts.Prefix {
 		start = opts.Prefix
@@ -108,10 +133,13 @@ func scanCursor(c cursor, opts ScanOptions) (entries []Entry, more bool, err err
 		if opts.Delimiter != "" {
 			if i := strings.Index(string(objKey[len(pfx):]), opts.Delimiter); i >= 0 {
 				cp := string(objKey[:len(pfx)+i+len(opts.Delimiter)])
-				found := false
-				// A common prefix needs one key under it that is listed: the
-				// first usually is, and the check reads only its header.
-				for ; k != nil && bytes.HasPrefix(k, []byte(cp)); k, v = c.Next() {
+				found, known := false, false
+				if live != nil && cp >= start { // every key under cp is in range
+					found, known = live([]byte(cp))
+				}
+				// Else a common prefix needs one key under it that is listed:
+				// the first usually is, and the check reads only its header.
+				for ; !known && k != nil && bytes.HasPrefix(k, []byte(cp)); k, v = c.Next() {
 					if opts.Uploads || !opts.SkipDeleted || latestIsLive(v) {
 						found = true
 						break
