@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"sync/atomic"
 	"time"
 
 	bolt "go.etcd.io/bbolt"
@@ -46,6 +47,8 @@ type Drive struct {
 	log  *slog.Logger
 	// group queues metadata changes for group commit (commit.go).
 	group groupCommit
+	// onlineAt is when Online last succeeded (Unix ns; 0 after a failure).
+	onlineAt atomic.Int64
 }
 
 // Open opens the drive at root: it creates the system, data and tmp
@@ -109,9 +112,26 @@ func (d *Drive) Close() error {
 // directory was removed or replaced while running goes offline this way.
 func (d *Drive) Online() error {
 	if _, err := os.Stat(filepath.Join(d.sys, formatFile)); err != nil {
+		d.onlineAt.Store(0)
 		return fmt.Errorf("drive %s: %w: %w", d.root, storage.ErrDriveFaulty, err)
 	}
+	d.onlineAt.Store(time.Now().UnixNano())
 	return nil
+}
+
+// readOnlineTTL is how long after a successful Online a read transaction
+// trusts it instead of checking again. A stat per read transaction was
+// 7.5% of the CPU of a 4 KiB GET through HTTP (four drives, one view
+// each); a drive removed while running is still noticed by reads within
+// this time, and at once by writes (each commit group checks).
+const readOnlineTTL = 50 * time.Millisecond
+
+// onlineForRead is Online, trusting a success of the last readOnlineTTL.
+func (d *Drive) onlineForRead() error {
+	if time.Now().UnixNano()-d.onlineAt.Load() < int64(readOnlineTTL) {
+		return nil
+	}
+	return d.Online()
 }
 
 // View runs fn in a read-only metadata transaction.
@@ -119,7 +139,7 @@ func (d *Drive) View(ctx context.Context, fn func(*Tx) error) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	if err := d.Online(); err != nil {
+	if err := d.onlineForRead(); err != nil {
 		return err
 	}
 	return d.db.View(func(btx *bolt.Tx) error {

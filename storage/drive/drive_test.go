@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"testing"
+	"time"
 
 	"github.com/silo-project/silo/storage"
 )
@@ -235,5 +236,33 @@ func TestShardWriterLarge(t *testing.T) {
 	got, err := io.ReadAll(f)
 	if err != nil || !bytes.Equal(got, want) {
 		t.Fatalf("read back %d bytes (err %v), want the %d written", len(got), err, len(want))
+	}
+}
+
+// TestReadsNoticeRemovedDrive: a read transaction trusts a recent online
+// check for readOnlineTTL at most; once the drive's format record is gone,
+// Online fails at once and View within the TTL.
+func TestReadsNoticeRemovedDrive(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	view := func() error { return d.View(ctx, func(*Tx) error { return nil }) }
+	if err := view(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Remove(filepath.Join(d.Root(), SysDir, formatFile)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(readOnlineTTL + 20*time.Millisecond)
+	for view() == nil {
+		if time.Now().After(deadline) {
+			t.Fatalf("View still succeeds %v after the drive's format record was removed", readOnlineTTL+20*time.Millisecond)
+		}
+		time.Sleep(time.Millisecond)
+	}
+	if err := view(); !errors.Is(err, storage.ErrDriveFaulty) {
+		t.Fatalf("View = %v, want ErrDriveFaulty", err)
+	}
+	if err := d.Online(); !errors.Is(err, storage.ErrDriveFaulty) {
+		t.Fatalf("Online = %v, want ErrDriveFaulty", err)
 	}
 }
