@@ -125,20 +125,21 @@ func partRange(info storage.ObjectInfo, n int) (off, length int64, ok bool) {
 }
 
 // writeReadHeaders writes the headers of a GET/HEAD answer and returns the
-// status: 206 with Content-Range for a range or a part of a multipart object.
-func writeReadHeaders(w http.ResponseWriter, rr readRequest, info storage.ObjectInfo) (int, error) {
+// status (206 with Content-Range for a range or a part of a multipart
+// object) and the length of the body.
+func writeReadHeaders(w http.ResponseWriter, rr readRequest, info storage.ObjectInfo) (int, int64, error) {
 	off, length, status := int64(0), info.Size, http.StatusOK
 	switch {
 	case rr.rng != nil:
 		o, n, err := rr.rng.Resolve(info.Size)
 		if err != nil {
-			return 0, rangeError(fmt.Errorf("%w", storage.ErrInvalidRange), info.Size)
+			return 0, 0, rangeError(fmt.Errorf("%w", storage.ErrInvalidRange), info.Size)
 		}
 		off, length, status = o, n, http.StatusPartialContent
 	case rr.partNumber != 0:
 		o, n, ok := partRange(info, rr.partNumber)
 		if !ok {
-			return 0, storage.ErrInvalidPartNumber
+			return 0, 0, storage.ErrInvalidPartNumber
 		}
 		off, length = o, n
 		if len(info.Parts) > 0 {
@@ -158,10 +159,21 @@ func writeReadHeaders(w http.ResponseWriter, rr readRequest, info storage.Object
 		w.Header().Set("Content-Range", fmt.Sprintf("bytes %d-%d/%d", off, off+length-1, info.Size))
 	}
 	w.Header().Set("Content-Length", strconv.FormatInt(length, 10))
-	return status, nil
+	return status, length, nil
 }
 
-// getObject serves GetObject, streaming the data with io.Copy.
+// maxCopyBuffer is the buffer a GET streams its body through when neither
+// side can do without one (io.Copy's default size).
+const maxCopyBuffer = 32 << 10
+
+// copyBody streams a body of length bytes from r to w through a buffer no
+// larger than the body: io.Copy's 32 KiB for every GET was 28% of the
+// bytes a 4 KiB GET allocated.
+func copyBody(w io.Writer, r io.Reader, length int64) (int64, error) {
+	return io.CopyBuffer(w, r, make([]byte, max(1, min(length, maxCopyBuffer))))
+}
+
+// getObject serves GetObject, streaming the data (copyBody).
 func (s *server) getObject(c *call) error {
 	rr, err := parseReadRequest(c)
 	if err != nil {
@@ -194,7 +206,7 @@ func (s *server) getObject(c *call) error {
 		return rangeError(notModifiedError(deleteMarkerError(err, info), seen), seen.Size)
 	}
 	defer rc.Close()
-	status, err := writeReadHeaders(c.w, rr, info)
+	status, length, err := writeReadHeaders(c.w, rr, info)
 	if err != nil {
 		return err
 	}
@@ -203,7 +215,7 @@ func (s *server) getObject(c *call) error {
 		setSSEHeaders(c.w.Header(), *sealed, ck)
 	}
 	c.w.WriteHeader(status)
-	if _, err := io.Copy(c.w, rc); err != nil {
+	if _, err := copyBody(c.w, rc, length); err != nil {
 		return fmt.Errorf("stream %s/%s: %w", c.op.Bucket, c.op.Key, err)
 	}
 	return nil
@@ -226,7 +238,7 @@ func (s *server) headObject(c *call) error {
 	if err := rr.cond.check(info, true); err != nil {
 		return notModifiedError(err, info)
 	}
-	status, err := writeReadHeaders(c.w, rr, info)
+	status, _, err := writeReadHeaders(c.w, rr, info)
 	if err != nil {
 		return err
 	}
