@@ -3,6 +3,7 @@ package api
 import (
 	"net"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/gorilla/mux"
@@ -169,12 +170,13 @@ func routes() []route {
 	return append(rs, genericRoutes()...)
 }
 
-// matches reports whether rt serves r addressing t.
-func (rt route) matches(r *http.Request, t target) bool {
+// matches reports whether rt serves r addressing t; q is r's query, parsed
+// once for all routes (parsing it per route was three quarters of the
+// query parsing of a GET).
+func (rt route) matches(r *http.Request, t target, q url.Values) bool {
 	if rt.target != t || (rt.method != "" && rt.method != r.Method) {
 		return false
 	}
-	q := r.URL.Query()
 	for _, want := range rt.query {
 		name, value, hasValue := strings.Cut(want, "=")
 		if _, ok := q[name]; !ok {
@@ -230,8 +232,9 @@ func (s *server) parseOperation(r *http.Request) (*operation, error) {
 	if table == nil {
 		table = routes()
 	}
+	q := r.URL.Query()
 	for _, rt := range table {
-		if rt.matches(r, t) {
+		if rt.matches(r, t, q) {
 			op.Name, op.Action, op.handler, op.selfAuth = rt.name, rt.action, rt.handler, rt.selfAuth
 			if rt.handler == nil || op.Name == "" {
 				break
