@@ -3,6 +3,7 @@ package erasure
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"os"
 	"runtime"
@@ -118,4 +119,86 @@ func TestRangeReadsOnlyItsBlocks(t *testing.T) {
 	if err == nil {
 		t.Fatal("full GET succeeded although block 0 is destroyed on every drive: the test damaged nothing")
 	}
+}
+
+// blockWriter records the size of every Write and can fail after some bytes.
+type blockWriter struct {
+	buf    bytes.Buffer
+	writes []int
+	failAt int // fail the write that would pass this many bytes (0: never)
+}
+
+var errWriterFull = errors.New("writer full")
+
+func (w *blockWriter) Write(p []byte) (int, error) {
+	if w.failAt > 0 && w.buf.Len()+len(p) > w.failAt {
+		n := w.failAt - w.buf.Len()
+		w.buf.Write(p[:n])
+		return n, errWriterFull
+	}
+	w.writes = append(w.writes, len(p))
+	return w.buf.Write(p)
+}
+
+// TestReaderWriteTo: an object reader written out with WriteTo yields
+// exactly the bytes Read yields (whole objects, ranges, several parts),
+// one write per block, and stops with the writer's error.
+func TestReaderWriteTo(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, testDrives(t, 4), 2)
+	defer s.Close()
+	if err := s.MakeBucket(ctx, "bkt", storage.MakeBucketOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	const size = 3<<20 + 4321
+	body, _ := io.ReadAll(&patternReader{n: size})
+	for key, b := range map[string][]byte{"big": body, "small": body[:4096], "empty": nil} {
+		if _, err := s.PutObject(ctx, "bkt", key, bytes.NewReader(b), int64(len(b)), storage.PutOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tests := []struct {
+		name      string
+		key       string
+		rng       *storage.Range
+		want      []byte
+		maxWrites int
+	}{
+		{"4 blocks", "big", nil, body, 4},
+		{"range across a block edge", "big", &storage.Range{Start: 1<<20 - 10, End: 1<<20 + 9}, body[1<<20-10 : 1<<20+10], 2},
+		{"inline", "small", nil, body[:4096], 1},
+		{"empty", "empty", nil, nil, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rc, _, err := s.GetObject(ctx, "bkt", tt.key, tt.rng, storage.GetOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rc.Close()
+			if _, ok := rc.(io.WriterTo); !ok {
+				t.Fatal("the object reader is not an io.WriterTo")
+			}
+			var w blockWriter
+			n, err := io.Copy(&w, rc)
+			if err != nil || n != int64(len(tt.want)) || !bytes.Equal(w.buf.Bytes(), tt.want) {
+				t.Fatalf("WriteTo wrote %d bytes (err %v), want the %d of the object", n, err, len(tt.want))
+			}
+			if len(w.writes) > tt.maxWrites {
+				t.Fatalf("WriteTo made %d writes %v, want at most %d (one per block)", len(w.writes), w.writes, tt.maxWrites)
+			}
+		})
+	}
+	t.Run("writer error", func(t *testing.T) {
+		rc, _, err := s.GetObject(ctx, "bkt", "big", nil, storage.GetOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		w := blockWriter{failAt: 1<<20 + 5}
+		n, err := io.Copy(&w, rc)
+		if !errors.Is(err, errWriterFull) || n != 1<<20+5 || !bytes.Equal(w.buf.Bytes(), body[:1<<20+5]) {
+			t.Fatalf("WriteTo into a failing writer: %d bytes, %v; want %d bytes and the writer's error", n, err, 1<<20+5)
+		}
+	})
 }
