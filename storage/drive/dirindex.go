@@ -56,11 +56,22 @@ func decodeDirCounts(v []byte) (dirCounts, bool) {
 	return dirCounts{live, direct}, true
 }
 
-// dirsOf calls fn for the root and each "/"-terminated prefix of key,
-// shortest first; direct is true for the last one, the key's own dir.
+// maxDirDepth is the deepest prefix the index holds (the root is depth 0,
+// "a/" 1, "a/b/" 2). Without a bound, one new key of 1024 bytes made of
+// 512 levels would cost 512 index updates and leave hundreds of KB of
+// entries; with it, a new key costs at most maxDirDepth+1 small updates.
+// Listings below that depth walk the records.
+const maxDirDepth = 8
+
+// dirDepth is the depth of a "/"-terminated prefix (its number of "/").
+func dirDepth(dir string) int { return strings.Count(dir, "/") }
+
+// dirsOf calls fn for the root and each "/"-terminated prefix of key down
+// to maxDirDepth, shortest first; direct is true for the key's own dir
+// (when it is within that depth).
 func dirsOf(key string, fn func(dir string, direct bool) error) error {
 	parent := strings.LastIndexByte(key, '/') + 1
-	for i := 0; ; {
+	for i, depth := 0, 0; depth <= maxDirDepth; depth++ {
 		if err := fn(key[:i], i == parent); err != nil {
 			return err
 		}
@@ -69,6 +80,7 @@ func dirsOf(key string, fn func(dir string, direct bool) error) error {
 		}
 		i += strings.IndexByte(key[i:], '/') + 1
 	}
+	return nil
 }
 
 // indexLiveChange counts key in (delta 1) or out of (delta -1) the dir
@@ -210,6 +222,9 @@ func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 // when there is none, that is when nothing under it is live).
 func scanDirIndex(c cursor, dir []byte, opts ScanOptions) (entries []Entry, more, ok bool) {
 	p0 := opts.Prefix[:strings.LastIndexByte(opts.Prefix, '/')+1]
+	if dirDepth(p0) >= maxDirDepth { // its sub-prefixes are not indexed
+		return nil, false, false
+	}
 	start := max(opts.Start, opts.Prefix)
 	if !strings.HasPrefix(start, opts.Prefix) {
 		return nil, false, true // past every key under the prefix

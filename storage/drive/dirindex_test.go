@@ -64,8 +64,9 @@ func recountDirIndex(t *testing.T, tx *Tx, bucket string) map[string]dirCounts {
 // partial names, starts before, inside and after sub-prefixes, short pages.
 func scanOptionsToCompare() []ScanOptions {
 	var out []ScanOptions
-	prefixes := []string{"", "a", "a/", "a/b", "a/b/", "a/b/c/", "c/", "c/d/", "c/d/e/", "c/d/e/f", "x/", "z"}
-	starts := []string{"", "a/", "a/b/", "a/b0", "a/k1", "c/d/e/k3", "c/d/e0", "c/d/e/", "c/e", "zz"}
+	prefixes := []string{"", "a", "a/", "a/b", "a/b/", "a/b/c/", "c/", "c/d/", "c/d/e/", "c/d/e/f", "x/", "z",
+		"1/2/3/4/5/6/", "1/2/3/4/5/6/7/", "1/2/3/4/5/6/7/8/", "1/2/3/4/5/6/7/8/9/", "1/2/3/4/5/6/7/8/9"}
+	starts := []string{"", "a/", "a/b/", "a/b0", "a/k1", "c/d/e/k3", "c/d/e0", "c/d/e/", "c/e", "zz", "1/2/3/4/5/6/7/8/k2"}
 	for _, p := range prefixes {
 		for _, s := range starts {
 			for _, limit := range []int{0, 1, 2, 5} {
@@ -90,7 +91,9 @@ func dirIndexFollowsRecords(t *testing.T, seed uint64) {
 	ctx := context.Background()
 	d := openTest(t)
 	rng := rand.New(rand.NewPCG(seed, 2))
-	dirs := []string{"", "a/", "a/b/", "a/b/c/", "c/d/e/", "c/d/e/f/", "x/"}
+	// Past maxDirDepth (8) too: 1/../8/ is the deepest indexed prefix.
+	dirs := []string{"", "a/", "a/b/", "a/b/c/", "c/d/e/", "c/d/e/f/", "x/",
+		"1/2/3/4/5/6/7/", "1/2/3/4/5/6/7/8/", "1/2/3/4/5/6/7/8/9/", "1/2/3/4/5/6/7/8/9/10/"}
 	live := &Record{Versions: []Version{{ID: "v1", ModTime: 1}}}
 	marker := &Record{Versions: []Version{{ID: "v2", ModTime: 2, DeleteMarker: true}, {ID: "v1", ModTime: 1}}}
 	onlyMarker := &Record{Versions: []Version{{ID: "v3", ModTime: 3, DeleteMarker: true}}}
@@ -353,6 +356,31 @@ func TestDeletedPrefixesCost(t *testing.T) {
 		if len(es) != 101 || es[0].Key != "p0000/" || es[1].Key != "p0002/" || es[100].Key != "top" || c.moves > 205 {
 			t.Fatalf("page of %d entries (%v ... %v) took %d cursor moves; want the 100 live prefixes and top in at most 205",
 				len(es), entryKeys(es[:min(2, len(es))]), entryKeys(es[max(0, len(es)-1):]), c.moves)
+		}
+		return nil
+	})
+}
+
+// TestDirIndexDepthBound: a key of hundreds of levels adds entries down to
+// maxDirDepth only, and a listing below that depth is still right.
+func TestDirIndexDepthBound(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	key := strings.Repeat("a/", 500) + "k"
+	rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", key, rec) }); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.View(ctx, func(tx *Tx) error {
+		if got := storedDirIndex(t, tx, "b"); len(got) != maxDirDepth+1 {
+			t.Fatalf("a key of 500 levels left %d index entries, want %d", len(got), maxDirDepth+1)
+		}
+		for _, depth := range []int{7, 8, 9, 499} {
+			prefix := strings.Repeat("a/", depth)
+			es, _, err := tx.Scan("b", ScanOptions{Prefix: prefix, Delimiter: "/", SkipDeleted: true})
+			if err != nil || len(es) != 1 || es[0].Key != prefix+"a/" {
+				t.Fatalf("listing at depth %d = %v, %v; want the one sub-prefix", depth, entryKeys(es), err)
+			}
 		}
 		return nil
 	})

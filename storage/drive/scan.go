@@ -87,6 +87,9 @@ type dirLive func(prefix []byte) (live, ok bool)
 // indexLive is the dirLive of a dir index bucket.
 func indexLive(ib *bolt.Bucket) dirLive {
 	return func(prefix []byte) (bool, bool) {
+		if dirDepth(string(prefix)) > maxDirDepth {
+			return false, false
+		}
 		v := ib.Get(dirKey(string(prefix)))
 		if v == nil {
 			return false, true
