@@ -174,6 +174,11 @@ func (t *Tx) buildDirIndex(bucket string) error {
 const (
 	bktDirIndex   = "dirindex"
 	dirIndexStamp = "tx"
+	// dirIndexFormat names what the entries mean; a database whose indexes
+	// were built under another meaning (before the depth bound: 1) has them
+	// rebuilt at Open.
+	dirIndexFormatKey = "format"
+	dirIndexFormat    = "2"
 )
 
 func stampDirIndex(tx *bolt.Tx) error {
@@ -192,7 +197,8 @@ func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 	trusted := false
 	if sb := tx.Bucket([]byte(bktDirIndex)); sb != nil {
 		v := sb.Get([]byte(dirIndexStamp))
-		trusted = len(v) == 8 && binary.BigEndian.Uint64(v) == uint64(tx.ID()-1)
+		trusted = len(v) == 8 && binary.BigEndian.Uint64(v) == uint64(tx.ID()-1) &&
+			string(sb.Get([]byte(dirIndexFormatKey))) == dirIndexFormat
 	}
 	var build []string
 	err := tx.Bucket([]byte(bktBuckets)).ForEach(func(k, _ []byte) error {
@@ -210,7 +216,10 @@ func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 		}
 		d.log.Info("built dir index", "drive", d.root, "bucket", b)
 	}
-	return stampDirIndex(tx)
+	if err := stampDirIndex(tx); err != nil {
+		return err
+	}
+	return tx.Bucket([]byte(bktDirIndex)).Put([]byte(dirIndexFormatKey), []byte(dirIndexFormat))
 }
 
 // scanDirIndex answers a "/"-delimited scan of live keys from the dir index

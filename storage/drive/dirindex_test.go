@@ -280,6 +280,25 @@ func TestDirIndexRebuilt(t *testing.T) {
 	}
 	t.Cleanup(func() { d.Close() })
 	wantIndex("reopened after the index was dropped")
+
+	// Indexes built under another format (an entry the current rules would
+	// never write, stamped by a commit of ours) are rebuilt too.
+	if _, err := d.Update(ctx, func(tx *Tx) error {
+		if err := tx.tx.Bucket([]byte(bktDirIndex)).Put([]byte(dirIndexFormatKey), []byte("1")); err != nil {
+			return err
+		}
+		return tx.tx.Bucket(dirBucket("b")).Put(dirKey("stale/"), dirCounts{1, 1}.encode())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if d, err = Open(ctx, root, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	wantIndex("reopened with indexes of an older format")
 }
 
 // TestDirIndexPageCost: a delimited page of a level holding only
