@@ -28,10 +28,13 @@ type aheadChunk struct {
 	err error
 }
 
-// Read-ahead geometry: chunks of 256 KiB, at most three in flight (768 KiB
-// per read); shorter reads are not worth a goroutine.
+// Read-ahead geometry: chunks of 1 MiB (an erasure block), at most three
+// in flight, fewer when the read is shorter; a read of one chunk or less
+// is not worth a goroutine. With 256 KiB chunks an SSE-S3 GET over plain
+// HTTP ran at 0.82-0.85 x a plain GET in three runs of `silo-bench -only
+// sse`, with 1 MiB chunks at 0.86-1.01 x (two chunks of 1 MiB: 0.80 x).
 const (
-	aheadChunkSize = 256 << 10
+	aheadChunkSize = 1 << 20
 	aheadChunks    = 3
 )
 
@@ -41,9 +44,13 @@ func readAhead(ctx context.Context, src io.ReadCloser, length int64) io.ReadClos
 	if length >= 0 && length <= aheadChunkSize {
 		return src
 	}
-	a := &aheadReader{ctx: ctx, src: src, full: make(chan aheadChunk, aheadChunks), free: make(chan []byte, aheadChunks),
+	chunks := aheadChunks
+	if length > 0 {
+		chunks = int(min(int64(aheadChunks), (length+aheadChunkSize-1)/aheadChunkSize))
+	}
+	a := &aheadReader{ctx: ctx, src: src, full: make(chan aheadChunk, chunks), free: make(chan []byte, chunks),
 		stop: make(chan struct{}), done: make(chan struct{})}
-	for range aheadChunks {
+	for range chunks {
 		a.free <- make([]byte, aheadChunkSize)
 	}
 	go a.run()
