@@ -170,6 +170,9 @@ const maxCopyBuffer = 32 << 10
 // larger than the body: io.Copy's 32 KiB for every GET was 28% of the
 // bytes a 4 KiB GET allocated.
 func copyBody(w io.Writer, r io.Reader, length int64) (int64, error) {
+	if wt, ok := r.(io.WriterTo); ok { // the store's reader and SSE's: no buffer
+		return wt.WriteTo(w)
+	}
 	return io.CopyBuffer(w, r, make([]byte, max(1, min(length, maxCopyBuffer))))
 }
 

@@ -172,8 +172,10 @@ func (t *Tx) buildDirIndex(bucket string) error {
 // or a tool), who may have changed records without their index: every
 // index is then rebuilt.
 const (
-	bktDirIndex   = "dirindex"
-	dirIndexStamp = "tx"
+	bktDirIndex = "dirindex"
+	// The stamp's key changes with the format, so that a build of an
+	// older format, which checks only its own stamp, finds it stale.
+	dirIndexStamp = "tx" + dirIndexFormat
 	// dirIndexFormat names what the entries mean; a database whose indexes
 	// were built under another meaning (before the depth bound: 1) has them
 	// rebuilt at Open.
@@ -209,6 +211,23 @@ func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 	})
 	if err != nil {
 		return err
+	}
+	if !trusted { // indexes of buckets deleted by whoever wrote since
+		var orphans [][]byte
+		err := tx.ForEach(func(name []byte, _ *bolt.Bucket) error {
+			if b, ok := bytes.CutPrefix(name, []byte("p/")); ok && tx.Bucket([]byte(bktBuckets)).Get(b) == nil {
+				orphans = append(orphans, bytes.Clone(name))
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, name := range orphans {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
 	}
 	for _, b := range build {
 		if err := t.buildDirIndex(b); err != nil {

@@ -404,3 +404,65 @@ func TestDirIndexDepthBound(t *testing.T) {
 		return nil
 	})
 }
+
+// TestDirIndexOfDeletedBucket: a bucket deleted by something that does not
+// know the index (an older build) leaves no index behind after Open, and a
+// bucket created over a leftover index starts with an empty one.
+func TestDirIndexOfDeletedBucket(t *testing.T) {
+	ctx := context.Background()
+	d := openTest(t)
+	root := d.Root()
+	rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "x/y", rec) }); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.Close(); err != nil {
+		t.Fatal(err)
+	}
+	db, err := bolt.Open(filepath.Join(root, SysDir, dbFile), 0o600, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Update(func(tx *bolt.Tx) error { // what DeleteBucket did before the index
+		for _, name := range [][]byte{objBucket("b"), uploadBucket("b")} {
+			if err := tx.DeleteBucket(name); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket([]byte(bktBuckets)).Delete([]byte("b"))
+	}); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	if d, err = Open(ctx, root, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { d.Close() })
+	_ = d.View(ctx, func(tx *Tx) error {
+		if tx.tx.Bucket(dirBucket("b")) != nil {
+			t.Fatal("the index of a bucket deleted behind our back survived Open")
+		}
+		return nil
+	})
+
+	// A leftover index (however it came to be) does not leak into a new bucket.
+	if _, err := d.Update(ctx, func(tx *Tx) error {
+		ib, err := tx.tx.CreateBucket(dirBucket("b"))
+		if err != nil {
+			return err
+		}
+		return ib.Put(dirKey("x/"), dirCounts{1, 1}.encode())
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.CreateBucket(BucketMeta{Name: "b", Created: 2}) }); err != nil {
+		t.Fatal(err)
+	}
+	_ = d.View(ctx, func(tx *Tx) error {
+		es, _, err := tx.Scan("b", ScanOptions{Delimiter: "/", SkipDeleted: true})
+		if err != nil || len(es) != 0 {
+			t.Fatalf("new bucket lists %v, %v; want nothing", entryKeys(es), err)
+		}
+		return nil
+	})
+}

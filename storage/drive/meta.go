@@ -105,7 +105,14 @@ func (t *Tx) CreateBucket(m BucketMeta) error {
 	if _, err := t.tx.CreateBucketIfNotExists(objBucket(m.Name)); err != nil {
 		return err
 	}
-	if _, err := t.tx.CreateBucketIfNotExists(dirBucket(m.Name)); err != nil {
+	// A new bucket has no keys: an index left by a deletion that did not
+	// know about it (an older build, a tool) must not survive into it.
+	if t.tx.Bucket(dirBucket(m.Name)) != nil {
+		if err := t.tx.DeleteBucket(dirBucket(m.Name)); err != nil {
+			return err
+		}
+	}
+	if _, err := t.tx.CreateBucket(dirBucket(m.Name)); err != nil {
 		return err
 	}
 	_, err = t.tx.CreateBucketIfNotExists(uploadBucket(m.Name))

@@ -197,9 +197,10 @@ func (s *Store) DeleteBucket(ctx context.Context, bucket string, opts storage.De
 }
 
 // GetBucketConfig returns ErrBucketNotFound or ErrConfigNotFound. The
-// document stored on most answering drives wins.
-// Answers are cached (bucketConfigs) until the next change of the bucket's
-// documents or the bucket itself.
+// document stored on most answering drives wins; fewer answering drives
+// than a read quorum of every set is ErrReadQuorum. Answers are cached
+// (bucketConfigs) until the next change of the bucket's documents or the
+// bucket itself.
 func (s *Store) GetBucketConfig(ctx context.Context, bucket string, kind storage.ConfigKind) ([]byte, error) {
 	doc, ok, gen := s.configs.lookup(bucket, kind)
 	if !ok {
@@ -224,7 +225,7 @@ func (s *Store) readBucketConfig(ctx context.Context, bucket string, kind storag
 	var mu sync.Mutex
 	var docs [][]byte
 	votes := map[string]int{}
-	s.allDrives(func(_ *set, _ int, d *drive.Drive) error {
+	errs := s.allDrives(func(_ *set, _ int, d *drive.Drive) error {
 		return d.View(ctx, func(tx *drive.Tx) error {
 			doc, err := tx.Config(bucket, string(kind))
 			if err != nil {
@@ -241,6 +242,16 @@ func (s *Store) readBucketConfig(ctx context.Context, bucket string, kind storag
 			return nil
 		})
 	})
+	// Drives that did not answer do not vote for "no document": without a
+	// read quorum the answer is unknown, not absent (a bucket would
+	// otherwise look unversioned or unencrypted, and be cached so).
+	if !bucketQuorum(errs, s.layout.StandardData, func(e error) bool { return e == nil }) {
+		err := errors.Join(storage.ErrReadQuorum, firstSetErr(errs))
+		if ctx.Err() != nil {
+			err = ctx.Err()
+		}
+		return nil, &storage.Error{Op: op, Bucket: bucket, Err: err}
+	}
 	best, bestN := "\x00absent", votes["\x00absent"]
 	for _, doc := range docs {
 		k := "=" + string(doc)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
 
 	"github.com/silo-project/silo/storage"
@@ -126,5 +127,37 @@ func must(t *testing.T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// flakyCtx reports Canceled after n calls to Err: the client went away
+// between the bucket check and the document reads.
+type flakyCtx struct {
+	context.Context
+	n atomic.Int64
+}
+
+func (c *flakyCtx) Err() error {
+	if c.n.Add(-1) < 0 {
+		return context.Canceled
+	}
+	return nil
+}
+
+// TestBucketConfigReadWithoutQuorum: a document read that too few drives
+// answer is an error, not "no document", and is not cached.
+func TestBucketConfigReadWithoutQuorum(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, testDrives(t, 4), 2)
+	defer s.Close()
+	must(t, s.MakeBucket(ctx, "bkt", storage.MakeBucketOptions{}))
+	must(t, s.PutBucketConfig(ctx, "bkt", storage.ConfigVersioning, []byte("Enabled")))
+	fc := &flakyCtx{Context: ctx}
+	fc.n.Store(4) // the bucket check's four views pass, the document reads fail
+	if doc, err := s.GetBucketConfig(fc, "bkt", storage.ConfigVersioning); err == nil || errors.Is(err, storage.ErrConfigNotFound) {
+		t.Fatalf("GetBucketConfig with no drive answering = %q, %v; want an error other than ErrConfigNotFound", doc, err)
+	}
+	if doc, err := s.GetBucketConfig(ctx, "bkt", storage.ConfigVersioning); err != nil || string(doc) != "Enabled" {
+		t.Fatalf("GetBucketConfig afterwards = %q, %v; want Enabled", doc, err)
 	}
 }

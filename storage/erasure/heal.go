@@ -223,6 +223,10 @@ func (s *Store) countObjects(ctx context.Context, bucket string) int64 {
 // healBucketMeta re-creates a bucket and its configuration documents on
 // drives that lack them.
 func (s *Store) healBucketMeta(ctx context.Context, b storage.BucketInfo) error {
+	// Under the bucket's lock: a document written between this read and
+	// the writes below would otherwise be put back to what was read.
+	unlock := s.locks.lock("\x00bucket/" + b.Name)
+	defer unlock()
 	meta := drive.BucketMeta{Name: b.Name, Created: b.Created.UnixNano(), ObjectLock: b.ObjectLock}
 	docs := map[storage.ConfigKind][]byte{}
 	for _, kind := range storage.ConfigKinds() {

@@ -1,7 +1,6 @@
 package erasure
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -166,81 +165,94 @@ func (s *Store) voteSysDocs(held []heldDocs) map[string]*sysDocVotes {
 // It runs only when every drive answered. A visible document is copied
 // where it differs unless another version has as many drives (a tie is
 // left as it is rather than decided here); a document is removed only
-// where a write quorum of every set lacks it (an acknowledged delete), so
-// that a heal after losing more drives than the parity never deletes the
-// last copies of anything. It returns how many documents it wrote or removed.
+// where a write quorum of every set lacks it (an acknowledged delete, or
+// more drives lost than the parity, when no read could see it anyway).
+// Each document found needing a fix is read again and fixed under its
+// lock, so a write or delete of it cannot interleave. It returns how many
+// documents it wrote or removed.
 func (s *Store) healSysDocs(ctx context.Context) (total int, err error) {
 	held, errs := s.readSysDocs(ctx, "")
 	if firstSetErr(errs) != nil {
 		return 0, errNotAllDrives
 	}
-	wq := writeQuorum(s.layout.StandardData, s.layout.StandardParity)
-	type fix struct {
-		was    []byte // what the drive held when read (nil: nothing)
-		doc    []byte // nil: delete
-		delete bool
-	}
-	fixes := map[*drive.Drive]map[string]fix{}
-	addFix := func(h heldDocs, name string, f fix) {
-		if fixes[h.d] == nil {
-			fixes[h.d] = map[string]fix{}
-		}
-		f.was = h.docs[name]
-		fixes[h.d][name] = f
-	}
+	var names []string
 	for name, v := range s.voteSysDocs(held) {
-		if doc, ok := v.visible(s.layout.StandardData); ok {
-			if _, _, tie := v.best(); tie {
-				continue
-			}
-			for _, h := range held {
-				if cur, has := h.docs[name]; !has || string(cur) != doc {
-					addFix(h, name, fix{doc: []byte(doc)})
-				}
-			}
-			continue
-		}
-		deleted := true
-		for _, st := range s.sets {
-			deleted = deleted && v.absent[st.index] >= wq
-		}
-		if !deleted {
-			continue
-		}
-		for _, h := range held {
-			if _, has := h.docs[name]; has {
-				addFix(h, name, fix{delete: true})
-			}
+		if len(s.sysDocFixes(held, name, v)) > 0 {
+			names = append(names, name)
 		}
 	}
-	// A document written since it was read is left alone: the fix applies
-	// only where the drive still holds what was read.
-	for d, docs := range fixes {
-		fixed := 0
-		_, err := d.Update(ctx, func(tx *drive.Tx) error {
-			n := 0
-			for name, f := range docs {
-				if cur := tx.SysDoc(name); (cur == nil) != (f.was == nil) || !bytes.Equal(cur, f.was) {
-					continue
-				}
-				doc := f.doc
-				if f.delete {
-					doc = nil
-				}
-				if err := tx.PutSysDoc(name, doc); err != nil {
-					return err
-				}
-				n++
-			}
-			fixed = n // the last run of fn is the one committed
-			return nil
-		})
+	for _, name := range names {
+		n, err := s.healSysDoc(ctx, name)
+		total += n
 		if err != nil {
-			return total, fmt.Errorf("heal system documents on %s: %w", d.Root(), err)
+			return total, err
 		}
-		total += fixed
 	}
 	return total, nil
+}
+
+// healSysDoc fixes one system document on the drives that differ, reading
+// it again under its lock.
+func (s *Store) healSysDoc(ctx context.Context, name string) (int, error) {
+	unlock := s.locks.lock("\x00sysdoc/" + name)
+	defer unlock()
+	held, errs := s.readSysDocs(ctx, name)
+	if firstSetErr(errs) != nil {
+		return 0, errNotAllDrives
+	}
+	for i, h := range held { // the prefix read also found longer names
+		only := map[string][]byte{}
+		if doc, ok := h.docs[name]; ok {
+			only[name] = doc
+		}
+		held[i].docs = only
+	}
+	v := s.voteSysDocs(held)[name]
+	if v == nil {
+		return 0, nil
+	}
+	n := 0
+	for _, f := range s.sysDocFixes(held, name, v) {
+		if _, err := f.d.Update(ctx, func(tx *drive.Tx) error { return tx.PutSysDoc(name, f.doc) }); err != nil {
+			return n, fmt.Errorf("heal system document %s on %s: %w", name, f.d.Root(), err)
+		}
+		n++
+	}
+	return n, nil
+}
+
+// sysDocFix is one drive's repair of a document: doc, or nil to delete it.
+type sysDocFix struct {
+	d   *drive.Drive
+	doc []byte
+}
+
+// sysDocFixes returns the repairs healSysDocs makes for name (see there).
+func (s *Store) sysDocFixes(held []heldDocs, name string, v *sysDocVotes) []sysDocFix {
+	var out []sysDocFix
+	if doc, ok := v.visible(s.layout.StandardData); ok {
+		if _, _, tie := v.best(); tie {
+			return nil
+		}
+		for _, h := range held {
+			if cur, has := h.docs[name]; !has || string(cur) != doc {
+				out = append(out, sysDocFix{h.d, []byte(doc)})
+			}
+		}
+		return out
+	}
+	wq := writeQuorum(s.layout.StandardData, s.layout.StandardParity)
+	for _, st := range s.sets {
+		if v.absent[st.index] < wq {
+			return nil
+		}
+	}
+	for _, h := range held {
+		if _, has := h.docs[name]; has {
+			out = append(out, sysDocFix{h.d, nil})
+		}
+	}
+	return out
 }
 
 // errNotAllDrives: healSysDocs needs every drive's answer.

@@ -152,3 +152,31 @@ func TestHealSystemDocs(t *testing.T) {
 		t.Fatalf("Heal left iam/a = %q on the stale drive, want v2", got)
 	}
 }
+
+// TestHealSystemDocDeletedMeanwhile: a document that the heal's first read
+// found missing on two drives, and that is deleted before the heal gets to
+// it, is not brought back (each fix reads the document again under its lock).
+func TestHealSystemDocDeletedMeanwhile(t *testing.T) {
+	ctx := context.Background()
+	s := openTestStore(t, testDrives(t, 4), 2)
+	defer s.Close()
+	must(t, s.PutSystemDoc(ctx, "iam/user/x", []byte("v1")))
+	ds := s.sets[0].list()
+	for _, d := range ds[2:] { // two replaced drives
+		if _, err := d.Update(ctx, func(tx *drive.Tx) error { return tx.PutSysDoc("iam/user/x", nil) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	held, _ := s.readSysDocs(ctx, "")
+	if fixes := s.sysDocFixes(held, "iam/user/x", s.voteSysDocs(held)["iam/user/x"]); len(fixes) != 2 {
+		t.Fatalf("first read plans %d fixes, want 2 (the replaced drives)", len(fixes))
+	}
+	must(t, s.DeleteSystemDoc(ctx, "iam/user/x"))
+	if n, err := s.healSysDoc(ctx, "iam/user/x"); err != nil || n != 0 {
+		t.Fatalf("healSysDoc after the delete: %d fixes, %v; want none", n, err)
+	}
+	docs, err := s.SystemDocs(ctx, "iam/")
+	if err != nil || len(docs) != 0 {
+		t.Fatalf("after heal: %q, %v; the deleted document came back", docs, err)
+	}
+}
