@@ -26,7 +26,19 @@ type Config struct {
 	RRSParity int
 	// Logger receives progress and problems; nil discards.
 	Logger *slog.Logger
+	// StaleUploadsExpiry is the age at which a multipart upload that was
+	// neither completed nor aborted is aborted (its parts freed), checked
+	// every StaleUploadsCleanupInterval. Zero values pick MinIO's
+	// defaults, 24 h and 6 h; a negative expiry keeps uploads forever.
+	StaleUploadsExpiry          time.Duration
+	StaleUploadsCleanupInterval time.Duration
 }
+
+// Defaults of the stale-upload cleanup, as MinIO's.
+const (
+	defaultStaleUploadsExpiry   = 24 * time.Hour
+	defaultStaleUploadsInterval = 6 * time.Hour
+)
 
 // Layout describes the deployment's erasure sets.
 type Layout struct {

@@ -40,6 +40,8 @@ type Store struct {
 	ref         drive.Format // the deployment's format (This unset)
 	// writing holds the data dirs being written, not yet committed.
 	writing inflight
+	// stale is when abandoned multipart uploads are aborted (staleuploads.go).
+	stale staleUploadsPolicy
 	// known caches bucket existence for checkBucket, configs the answers
 	// of GetBucketConfig (bucketcache.go).
 	known   knownBuckets
@@ -100,6 +102,7 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 		log: log, layout: layout, hashKey: key[:], locks: newLockMap(),
 		codecs: codecCache{m: map[[2]int]*codec{}}, started: time.Now(),
 		healCh: make(chan healTask, 1024), healPending: map[string]bool{}, inlineMax: inlineThreshold,
+		stale: newStaleUploadsPolicy(cfg),
 	}
 	var reformatted []int
 	for si := 0; si < layout.Sets; si++ {
@@ -133,11 +136,12 @@ func New(ctx context.Context, cfg Config) (*Store, error) {
 	}
 	s.ref = ref
 	s.ctx, s.cancel = context.WithCancel(context.Background())
-	s.wg.Add(4)
+	s.wg.Add(5)
 	go s.healWorker()
 	go s.collectOrphans()
 	go s.sweepDangling()
 	go s.monitorDrives()
+	go s.expireUploads()
 	if len(reformatted) > 0 {
 		log.Info("healing re-formatted drives in the background", "drives", len(reformatted))
 		s.wg.Add(1)
