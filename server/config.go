@@ -59,6 +59,11 @@ type Config struct {
 	Domains []string
 	// MaxRequests caps concurrent S3 requests (0: the API layer's default).
 	MaxRequests int
+	// StaleUploadsExpiry and StaleUploadsCleanupInterval: multipart uploads
+	// older than the expiry are aborted, checked every interval (0: 24 h
+	// and 6 h, as MinIO).
+	StaleUploadsExpiry          time.Duration
+	StaleUploadsCleanupInterval time.Duration
 	// MetricsAuth guards the Prometheus scrape paths: MetricsAuthJWT (the
 	// default when "") or MetricsAuthPublic.
 	MetricsAuth string

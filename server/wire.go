@@ -37,6 +37,9 @@ func openEngine(ctx context.Context, cfg Config, log *slog.Logger) (*engine, err
 		StandardParity: std,
 		RRSParity:      rrs,
 		Logger:         log.With("component", "storage"),
+
+		StaleUploadsExpiry:          cfg.StaleUploadsExpiry,
+		StaleUploadsCleanupInterval: cfg.StaleUploadsCleanupInterval,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("opening drives: %w", err)

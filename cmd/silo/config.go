@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/silo-project/silo/server"
 )
@@ -54,6 +55,8 @@ Environment (SILO_* wins over the MINIO_* alias; flags win over both):
   SILO_STORAGE_CLASS_RRS / MINIO_STORAGE_CLASS_RRS             parity, e.g. EC:1
   SILO_ERASURE_SET_DRIVE_COUNT / MINIO_ERASURE_SET_DRIVE_COUNT drives per erasure set
   SILO_API_REQUESTS_MAX / MINIO_API_REQUESTS_MAX               concurrent request cap
+  SILO_API_STALE_UPLOADS_EXPIRY / MINIO_API_STALE_UPLOADS_EXPIRY   abort multipart uploads older than this (default 24h)
+  SILO_API_STALE_UPLOADS_CLEANUP_INTERVAL / MINIO_API_STALE_UPLOADS_CLEANUP_INTERVAL   how often to look (default 6h)
   SILO_SERVER_CERT_FILE, SILO_SERVER_KEY_FILE / MINIO_SERVER_CERT_FILE, MINIO_SERVER_KEY_FILE
   SILO_PROMETHEUS_AUTH_TYPE / MINIO_PROMETHEUS_AUTH_TYPE       jwt (default) or public
   SILO_ALLOW_DEFAULT_CREDENTIALS=on        allow minioadmin:minioadmin (tests only)
@@ -139,6 +142,12 @@ func parseServer(args []string, getenv getenvFunc, home string) (server.Config, 
 	if cfg.MaxRequests, err = parseInt(getenv, "SILO_API_REQUESTS_MAX", "MINIO_API_REQUESTS_MAX"); err != nil {
 		return cfg, err
 	}
+	if cfg.StaleUploadsExpiry, err = parseDuration(getenv, "SILO_API_STALE_UPLOADS_EXPIRY", "MINIO_API_STALE_UPLOADS_EXPIRY"); err != nil {
+		return cfg, err
+	}
+	if cfg.StaleUploadsCleanupInterval, err = parseDuration(getenv, "SILO_API_STALE_UPLOADS_CLEANUP_INTERVAL", "MINIO_API_STALE_UPLOADS_CLEANUP_INTERVAL"); err != nil {
+		return cfg, err
+	}
 	cfg.MetricsAuth = strings.ToLower(getenv.first("SILO_PROMETHEUS_AUTH_TYPE", "MINIO_PROMETHEUS_AUTH_TYPE"))
 	if err := parseKMS(getenv, &cfg); err != nil {
 		return cfg, err
@@ -182,6 +191,23 @@ func parseInt(getenv getenvFunc, names ...string) (int, error) {
 			return 0, fmt.Errorf("%s=%q: want a non-negative integer", name, v)
 		}
 		return n, nil
+	}
+	return 0, nil
+}
+
+// parseDuration reads a positive duration ("24h", "90m") from the first set
+// variable; unset is 0.
+func parseDuration(getenv getenvFunc, names ...string) (time.Duration, error) {
+	for _, name := range names {
+		v := strings.TrimSpace(getenv(name))
+		if v == "" {
+			continue
+		}
+		d, err := time.ParseDuration(v)
+		if err != nil || d <= 0 {
+			return 0, fmt.Errorf("%s=%q: want a positive duration such as 24h", name, v)
+		}
+		return d, nil
 	}
 	return 0, nil
 }

@@ -6,6 +6,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/silo-project/silo/server"
 )
@@ -38,6 +39,22 @@ func TestParseServer(t *testing.T) {
 					t.Fatalf("got %+v", c)
 				}
 			},
+		},
+		{
+			name: "stale uploads",
+			args: []string{"/d"},
+			env:  append([]string{"MINIO_API_STALE_UPLOADS_EXPIRY", "2h", "SILO_API_STALE_UPLOADS_CLEANUP_INTERVAL", "90s"}, creds...),
+			check: func(t *testing.T, c server.Config) {
+				if c.StaleUploadsExpiry != 2*time.Hour || c.StaleUploadsCleanupInterval != 90*time.Second {
+					t.Fatalf("stale uploads expiry %v, interval %v; want 2h, 90s", c.StaleUploadsExpiry, c.StaleUploadsCleanupInterval)
+				}
+			},
+		},
+		{
+			name:    "stale uploads expiry not a duration",
+			args:    []string{"/d"},
+			env:     append([]string{"SILO_API_STALE_UPLOADS_EXPIRY", "1 day"}, creds...),
+			wantErr: "SILO_API_STALE_UPLOADS_EXPIRY",
 		},
 		{
 			name: "flags after drives",
