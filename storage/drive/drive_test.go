@@ -15,7 +15,7 @@ import (
 	"github.com/silo-project/silo/storage"
 )
 
-func openTest(t *testing.T) *Drive {
+func openTest(t testing.TB) *Drive {
 	t.Helper()
 	root := t.TempDir()
 	ctx := context.Background()
