@@ -96,7 +96,8 @@ type MultipartStore interface {
 
 // BucketConfigStore keeps per-bucket configuration documents opaquely.
 type BucketConfigStore interface {
-	// GetBucketConfig returns ErrBucketNotFound or ErrConfigNotFound.
+	// GetBucketConfig returns ErrBucketNotFound, ErrConfigNotFound, or
+	// ErrReadQuorum when too few drives answered to tell.
 	GetBucketConfig(ctx context.Context, bucket string, kind ConfigKind) ([]byte, error)
 	// PutBucketConfig replaces the document of that kind. Errors: ErrBucketNotFound, ErrWriteQuorum.
 	PutBucketConfig(ctx context.Context, bucket string, kind ConfigKind, doc []byte) error

@@ -155,7 +155,11 @@ func TestDriveLossAndHeal(t *testing.T) {
 	objs := writeLossObjects(t, s, bucket)
 	verifyLossObjects(t, "before damage", s, bucket, objs)
 	// The IAM store lives in system documents: they must survive the same losses.
+	// So do the bucket's configuration documents.
 	if err := s.PutSystemDoc(t.Context(), "iam/user/alice", []byte(`{"status":"enabled"}`)); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.PutBucketConfig(t.Context(), bucket, storage.ConfigVersioning, []byte("Enabled")); err != nil {
 		t.Fatal(err)
 	}
 	verifySysDoc := func(when string) {
@@ -163,6 +167,9 @@ func TestDriveLossAndHeal(t *testing.T) {
 		docs, err := s.SystemDocs(t.Context(), "iam/")
 		if err != nil || string(docs["iam/user/alice"]) != `{"status":"enabled"}` {
 			t.Fatalf("%s: system documents %q, %v; want iam/user/alice", when, docs, err)
+		}
+		if doc, err := s.GetBucketConfig(t.Context(), bucket, storage.ConfigVersioning); err != nil || string(doc) != "Enabled" {
+			t.Fatalf("%s: versioning document %q, %v; want Enabled", when, doc, err)
 		}
 	}
 	if err := s.Close(); err != nil {
