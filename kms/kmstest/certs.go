@@ -25,13 +25,22 @@ type Cert struct {
 // the given hosts (IP addresses or DNS names) as a server and as a client.
 func NewCert(t testing.TB, name string, hosts ...string) Cert {
 	t.Helper()
-	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	c, err := GenerateCert(name, hosts...)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return c
+}
+
+// GenerateCert is NewCert for callers outside a test (silo-bench).
+func GenerateCert(name string, hosts ...string) (Cert, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return Cert{}, err
+	}
 	serial, err := rand.Int(rand.Reader, new(big.Int).Lsh(big.NewInt(1), 62))
 	if err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	tmpl := &x509.Certificate{
 		SerialNumber:          serial,
@@ -52,21 +61,21 @@ func NewCert(t testing.TB, name string, hosts ...string) Cert {
 	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
 	if err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	keyDER, err := x509.MarshalPKCS8PrivateKey(key)
 	if err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	c := Cert{
 		CertPEM: pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
 		KeyPEM:  pem.EncodeToMemory(&pem.Block{Type: "PRIVATE KEY", Bytes: keyDER}),
 	}
 	if c.TLS, err = tls.X509KeyPair(c.CertPEM, c.KeyPEM); err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
 	if c.X509, err = x509.ParseCertificate(der); err != nil {
-		t.Fatal(err)
+		return Cert{}, err
 	}
-	return c
+	return c, nil
 }

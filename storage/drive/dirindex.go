@@ -63,6 +63,10 @@ func decodeDirCounts(v []byte) (dirCounts, bool) {
 // Listings below that depth walk the records.
 const maxDirDepth = 8
 
+// levelOf returns the "/"-terminated prefix a listing of prefix lists the
+// children of: prefix up to and including its last "/" ("" for none).
+func levelOf(prefix string) string { return prefix[:strings.LastIndexByte(prefix, '/')+1] }
+
 // dirDepth is the depth of a "/"-terminated prefix (its number of "/").
 func dirDepth(dir string) int { return strings.Count(dir, "/") }
 
@@ -249,7 +253,7 @@ func openDirIndexes(tx *bolt.Tx, d *Drive) error {
 // or an entry cannot be read. dir is the index entry of that level (nil
 // when there is none, that is when nothing under it is live).
 func scanDirIndex(c cursor, dir []byte, opts ScanOptions) (entries []Entry, more, ok bool) {
-	p0 := opts.Prefix[:strings.LastIndexByte(opts.Prefix, '/')+1]
+	p0 := levelOf(opts.Prefix)
 	if dirDepth(p0) >= maxDirDepth { // its sub-prefixes are not indexed
 		return nil, false, false
 	}

@@ -126,9 +126,8 @@ func dirIndexFollowsRecords(t *testing.T, seed uint64) {
 				t.Fatalf("round %d: dir index\n got %v\nwant %v", round, got, want)
 			}
 			for _, o := range opts {
-				p0 := o.Prefix[:strings.LastIndexByte(o.Prefix, '/')+1]
 				ib := tx.tx.Bucket(dirBucket("b"))
-				if _, _, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(p0)), o); ok {
+				if _, _, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(levelOf(o.Prefix))), o); ok {
 					fromIndex++
 				}
 				got, gotMore, err := tx.Scan("b", o)
@@ -189,7 +188,6 @@ func entryKeys(es []Entry) []string {
 func TestDirIndexRebuilt(t *testing.T) {
 	ctx := context.Background()
 	d := openTest(t)
-	root := d.Root()
 	rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
 	put := func(d *Drive, keys ...string) {
 		t.Helper()
@@ -205,24 +203,7 @@ func TestDirIndexRebuilt(t *testing.T) {
 		}
 	}
 	put(d, "p/1", "p/2", "q/r/1", "top")
-	rawUpdate := func(fn func(tx *bolt.Tx) error) {
-		t.Helper()
-		if err := d.Close(); err != nil {
-			t.Fatal(err)
-		}
-		db, err := bolt.Open(filepath.Join(root, SysDir, dbFile), 0o600, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := db.Update(fn); err != nil {
-			t.Fatal(err)
-		}
-		db.Close()
-		if d, err = Open(ctx, root, Options{}); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { d.Close() })
-	}
+	rawUpdate := func(fn func(tx *bolt.Tx) error) { t.Helper(); d = reopen(t, d, fn) }
 	wantIndex := func(when string) {
 		t.Helper()
 		_ = d.View(ctx, func(tx *Tx) error {
@@ -271,14 +252,7 @@ func TestDirIndexRebuilt(t *testing.T) {
 		}
 		return nil
 	})
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	var err error
-	if d, err = Open(ctx, root, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	d = reopen(t, d, nil)
 	wantIndex("reopened after the index was dropped")
 
 	// Indexes built under another format (an entry the current rules would
@@ -291,14 +265,34 @@ func TestDirIndexRebuilt(t *testing.T) {
 	}); err != nil {
 		t.Fatal(err)
 	}
+	d = reopen(t, d, nil)
+	wantIndex("reopened with indexes of an older format")
+}
+
+// reopen closes d, applies fn (when not nil) to its database directly, as
+// something that does not know the dir index would, and opens it again.
+func reopen(t *testing.T, d *Drive, fn func(tx *bolt.Tx) error) *Drive {
+	t.Helper()
+	root := d.Root()
 	if err := d.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if d, err = Open(ctx, root, Options{}); err != nil {
+	if fn != nil {
+		db, err := bolt.Open(filepath.Join(root, SysDir, dbFile), 0o600, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Update(fn); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+	}
+	d, err := Open(context.Background(), root, Options{})
+	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { d.Close() })
-	wantIndex("reopened with indexes of an older format")
+	return d
 }
 
 // TestDirIndexPageCost: a delimited page of a level holding only
@@ -309,20 +303,7 @@ func TestDirIndexPageCost(t *testing.T) {
 	for _, perPrefix := range []int{1, 300} {
 		t.Run(fmt.Sprint(perPrefix, " keys per prefix"), func(t *testing.T) {
 			d := openTest(t)
-			_, err := d.Update(ctx, func(tx *Tx) error {
-				rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
-				for p := range 200 {
-					for k := range perPrefix {
-						if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), rec); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
+			putPrefixes(t, d, 200, perPrefix)
 			_ = d.View(ctx, func(tx *Tx) error {
 				ib := tx.tx.Bucket(dirBucket("b"))
 				c := &countingCursor{c: ib.Cursor()}
@@ -411,33 +392,18 @@ func TestDirIndexDepthBound(t *testing.T) {
 func TestDirIndexOfDeletedBucket(t *testing.T) {
 	ctx := context.Background()
 	d := openTest(t)
-	root := d.Root()
 	rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
 	if _, err := d.Update(ctx, func(tx *Tx) error { return tx.PutRecord("b", "x/y", rec) }); err != nil {
 		t.Fatal(err)
 	}
-	if err := d.Close(); err != nil {
-		t.Fatal(err)
-	}
-	db, err := bolt.Open(filepath.Join(root, SysDir, dbFile), 0o600, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := db.Update(func(tx *bolt.Tx) error { // what DeleteBucket did before the index
+	d = reopen(t, d, func(tx *bolt.Tx) error { // what DeleteBucket did before the index
 		for _, name := range [][]byte{objBucket("b"), uploadBucket("b")} {
 			if err := tx.DeleteBucket(name); err != nil {
 				return err
 			}
 		}
 		return tx.Bucket([]byte(bktBuckets)).Delete([]byte("b"))
-	}); err != nil {
-		t.Fatal(err)
-	}
-	db.Close()
-	if d, err = Open(ctx, root, Options{}); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { d.Close() })
+	})
 	_ = d.View(ctx, func(tx *Tx) error {
 		if tx.tx.Bucket(dirBucket("b")) != nil {
 			t.Fatal("the index of a bucket deleted behind our back survived Open")

@@ -172,21 +172,8 @@ func TestScanCostIndependentOfKeysUnderPrefixes(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := openTest(t)
-			_, err := d.Update(ctx, func(tx *Tx) error {
-				rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
-				for p := range 200 {
-					for k := range tt.perPrefix {
-						if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), rec); err != nil {
-							return err
-						}
-					}
-				}
-				return nil
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			err = d.View(ctx, func(tx *Tx) error {
+			putPrefixes(t, d, 200, tt.perPrefix)
+			err := d.View(ctx, func(tx *Tx) error {
 				c := &countingCursor{c: tx.tx.Bucket(objBucket("b")).Cursor()}
 				es, _, err := scanCursor(c, tt.opts, nil)
 				if err != nil {
@@ -202,6 +189,26 @@ func TestScanCostIndependentOfKeysUnderPrefixes(t *testing.T) {
 				t.Fatal(err)
 			}
 		})
+	}
+}
+
+// putPrefixes stores live keys "pNNNN/kNNNN" in bucket b: n prefixes of
+// perPrefix keys each.
+func putPrefixes(t *testing.T, d *Drive, n, perPrefix int) {
+	t.Helper()
+	_, err := d.Update(context.Background(), func(tx *Tx) error {
+		rec := &Record{Versions: []Version{{ID: "null", ModTime: 1}}}
+		for p := range n {
+			for k := range perPrefix {
+				if err := tx.PutRecord("b", fmt.Sprintf("p%04d/k%04d", p, k), rec); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }
 

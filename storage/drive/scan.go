@@ -64,8 +64,7 @@ func (t *Tx) Scan(bucket string, opts ScanOptions) (entries []Entry, more bool, 
 	var live dirLive
 	if !opts.Uploads && opts.SkipDeleted && opts.Delimiter == "/" {
 		if ib := t.tx.Bucket(dirBucket(bucket)); ib != nil {
-			p0 := opts.Prefix[:strings.LastIndexByte(opts.Prefix, '/')+1]
-			if es, more, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(p0)), opts); ok {
+			if es, more, ok := scanDirIndex(ib.Cursor(), ib.Get(dirKey(levelOf(opts.Prefix))), opts); ok {
 				return es, more, nil
 			}
 			live = indexLive(ib)

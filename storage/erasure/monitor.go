@@ -17,15 +17,7 @@ const monitorInterval = 5 * time.Second
 // in the background. A drive formatted for another deployment or position
 // stays offline (and is logged).
 func (s *Store) monitorDrives() {
-	defer s.wg.Done()
-	t := time.NewTicker(monitorInterval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
+	s.every(monitorInterval, func() {
 		if s.probeDrives() {
 			s.wg.Add(1)
 			go func() {
@@ -35,6 +27,22 @@ func (s *Store) monitorDrives() {
 				}
 			}()
 		}
+	})
+}
+
+// every runs fn every interval until the store closes; it is a background
+// task of the store (the caller counted it in s.wg).
+func (s *Store) every(interval time.Duration, fn func()) {
+	defer s.wg.Done()
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		select {
+		case <-s.ctx.Done():
+			return
+		case <-t.C:
+		}
+		fn()
 	}
 }
 

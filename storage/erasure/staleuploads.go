@@ -32,18 +32,11 @@ func newStaleUploadsPolicy(cfg Config) staleUploadsPolicy {
 
 // expireUploads runs expireStaleUploads every interval until the store closes.
 func (s *Store) expireUploads() {
-	defer s.wg.Done()
 	if s.stale.expiry < 0 {
+		s.wg.Done()
 		return
 	}
-	t := time.NewTicker(s.stale.interval)
-	defer t.Stop()
-	for {
-		select {
-		case <-s.ctx.Done():
-			return
-		case <-t.C:
-		}
+	s.every(s.stale.interval, func() {
 		n, err := s.expireStaleUploads(s.ctx, time.Now().Add(-s.stale.expiry))
 		switch {
 		case err != nil && s.ctx.Err() == nil:
@@ -51,7 +44,7 @@ func (s *Store) expireUploads() {
 		case n > 0:
 			s.log.Info("aborted stale multipart uploads", "uploads", n, "older than", s.stale.expiry)
 		}
-	}
+	})
 }
 
 // expireStaleUploads aborts every multipart upload initiated before cutoff

@@ -59,7 +59,7 @@ func (s *Store) SystemDocs(ctx context.Context, prefix string) (map[string][]byt
 		return nil, &storage.Error{Op: "SystemDocs", Key: prefix, Err: errors.Join(storage.ErrReadQuorum, firstSetErr(errs))}
 	}
 	out := map[string][]byte{}
-	for name, v := range s.voteSysDocs(held) {
+	for name, v := range voteSysDocs(held) {
 		if doc, ok := v.visible(s.layout.StandardData); ok {
 			out[name] = []byte(doc)
 		}
@@ -133,7 +133,7 @@ func (v *sysDocVotes) visible(readQuorum int) (string, bool) {
 }
 
 // voteSysDocs counts the versions of every name held by any drive.
-func (s *Store) voteSysDocs(held []heldDocs) map[string]*sysDocVotes {
+func voteSysDocs(held []heldDocs) map[string]*sysDocVotes {
 	votes := map[string]*sysDocVotes{}
 	for _, h := range held {
 		for name, doc := range h.docs {
@@ -176,7 +176,7 @@ func (s *Store) healSysDocs(ctx context.Context) (total int, err error) {
 		return 0, errNotAllDrives
 	}
 	var names []string
-	for name, v := range s.voteSysDocs(held) {
+	for name, v := range voteSysDocs(held) {
 		if len(s.sysDocFixes(held, name, v)) > 0 {
 			names = append(names, name)
 		}
@@ -207,7 +207,7 @@ func (s *Store) healSysDoc(ctx context.Context, name string) (int, error) {
 		}
 		held[i].docs = only
 	}
-	v := s.voteSysDocs(held)[name]
+	v := voteSysDocs(held)[name]
 	if v == nil {
 		return 0, nil
 	}

@@ -168,7 +168,7 @@ func TestHealSystemDocDeletedMeanwhile(t *testing.T) {
 		}
 	}
 	held, _ := s.readSysDocs(ctx, "")
-	if fixes := s.sysDocFixes(held, "iam/user/x", s.voteSysDocs(held)["iam/user/x"]); len(fixes) != 2 {
+	if fixes := s.sysDocFixes(held, "iam/user/x", voteSysDocs(held)["iam/user/x"]); len(fixes) != 2 {
 		t.Fatalf("first read plans %d fixes, want 2 (the replaced drives)", len(fixes))
 	}
 	must(t, s.DeleteSystemDoc(ctx, "iam/user/x"))

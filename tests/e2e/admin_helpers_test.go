@@ -98,11 +98,19 @@ func (m *adminMC) writeFile(name, content string) string {
 // users and stop or restart the process.
 func startAdminServer(t *testing.T, name string, useTLS bool) *server {
 	t.Helper()
+	return startOwnServer(t, name, useTLS, defaultServerEnv())
+}
+
+// startOwnServer starts a server of the test's own with settings env, on
+// drives under suite.root/name; it is stopped at the end of the test (its
+// log tail shown when the test failed). srv.launch(bin) restarts it.
+func startOwnServer(t *testing.T, name string, useTLS bool, env []string) *server {
+	t.Helper()
 	bin, err := suite.binary()
 	if err != nil {
 		t.Fatalf("silo binary: %v", err)
 	}
-	srv, err := startServer(bin, filepath.Join(suite.root, name), useTLS)
+	srv, err := startServerEnv(bin, filepath.Join(suite.root, name), useTLS, env)
 	if err != nil {
 		t.Fatalf("start: %v", err)
 	}

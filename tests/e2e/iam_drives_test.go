@@ -16,24 +16,8 @@ import (
 // its policy and reads the object, and mc still lists it.
 func TestIAMSurvivesReplacedDrives(t *testing.T) {
 	t.Parallel()
-	bin, err := suite.binary()
-	if err != nil {
-		t.Fatalf("silo binary: %v", err)
-	}
-	srv, err := startServer(bin, filepath.Join(suite.root, "iam-drives"), false)
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	defer func() {
-		if srv.alive() {
-			if err := srv.stop(); err != nil {
-				t.Errorf("stop: %v", err)
-			}
-		}
-		if t.Failed() {
-			t.Logf("server log tail:\n%s", tailFile(srv.logPath, 40))
-		}
-	}()
+	srv := startAdminServer(t, "iam-drives", false)
+	bin, _ := suite.binary() // for restarts; startAdminServer checked it
 	mc := newIAMMC(t, srv)
 	tmp := t.TempDir()
 	bucket := uniqueBucket(t, "drives")

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"errors"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -20,23 +19,8 @@ import (
 // object made from another upload stays.
 func TestStaleUploadsExpire(t *testing.T) {
 	t.Parallel()
-	bin, err := suite.binary()
-	if err != nil {
-		t.Fatalf("silo binary: %v", err)
-	}
-	srv, err := startServerEnv(bin, filepath.Join(suite.root, "stale-uploads"), false,
+	srv := startOwnServer(t, "stale-uploads", false,
 		append(defaultServerEnv(), "MINIO_API_STALE_UPLOADS_EXPIRY=2s", "MINIO_API_STALE_UPLOADS_CLEANUP_INTERVAL=500ms"))
-	if err != nil {
-		t.Fatalf("start: %v", err)
-	}
-	defer func() {
-		if err := srv.stop(); err != nil {
-			t.Errorf("stop: %v", err)
-		}
-		if t.Failed() {
-			t.Logf("server log tail:\n%s", tailFile(srv.logPath, 30))
-		}
-	}()
 	ctx := context.Background()
 	c := newAWSClient(srv, aws.RequestChecksumCalculationWhenRequired)
 	bucket := uniqueBucket(t, "stale")
